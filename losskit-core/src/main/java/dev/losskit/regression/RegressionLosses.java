@@ -1,0 +1,15 @@
+package dev.losskit.regression;
+
+import dev.losskit.LossSpec;
+import java.util.List;
+
+/** The regression family (catalogue section 1), in catalogue order. */
+public final class RegressionLosses {
+  private RegressionLosses() {}
+
+  public static List<LossSpec> specs() {
+    return List.of(
+        MseLoss.SPEC,
+        HuberLoss.SPEC);
+  }
+}
