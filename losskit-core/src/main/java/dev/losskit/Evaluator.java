@@ -28,11 +28,11 @@ final class Evaluator {
       gradTensors = new Tensor[in.length];
       for (int k = 0; k < in.length; k++) {
         if (grads[k] != null) {
-          gradTensors[k] = Tensor.of(grads[k], in[k].shape());
+          gradTensors[k] = Tensor.shaped(grads[k], in[k].shape());
         }
       }
     }
-    Tensor valueTensor = values == null ? null : Tensor.of(values, shape);
+    Tensor valueTensor = values == null ? null : Tensor.shaped(values, shape);
     return new LossResult(spec, reduction, v, valueTensor, gradTensors);
   }
 

@@ -37,6 +37,14 @@ public final class Tensor {
     return new Tensor(data, shape.length == 0 ? new int[] {data.length} : shape, false);
   }
 
+  /**
+   * A floating tensor over {@code data} (not copied) with exactly this shape; an empty shape is a
+   * 0-dimensional scalar.
+   */
+  public static Tensor shaped(float[] data, int[] shape) {
+    return new Tensor(data, shape, false);
+  }
+
   /** A floating tensor with the values of {@code data} rounded to float32. */
   public static Tensor of(double[] data, int... shape) {
     float[] f = new float[data.length];

@@ -16,6 +16,6 @@ public interface TwiceDifferentiable extends Loss {
     Tensor[] in = Evaluator.checked(this, inputs);
     float[] out = new float[in[0].size()];
     secondDerivative(in, out);
-    return Tensor.of(out, in[0].shape());
+    return Tensor.shaped(out, in[0].shape());
   }
 }

@@ -335,7 +335,7 @@ public abstract class LossContractTest {
         for (int i = 0; i < x.length; i++) {
           x[i] *= 1000f;
         }
-        big[k] = Tensor.of(x, big[k].shape());
+        big[k] = Tensor.shaped(x, big[k].shape());
       }
     }
     cases.add(big);
@@ -367,7 +367,7 @@ public abstract class LossContractTest {
       }
       float[] x = in[k].data().clone();
       x[x.length / 2] = Float.NaN;
-      in[k] = in[k].isIntegral() ? Tensor.of(x, in[k].shape()) : Tensor.of(x, in[k].shape());
+      in[k] = in[k].isIntegral() ? Tensor.shaped(x, in[k].shape()) : Tensor.shaped(x, in[k].shape());
       Tensor[] bad = in;
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> loss.value(s.defaultReduction(), bad));
