@@ -97,7 +97,8 @@ public final class Catalog {
     }
     String mention = ReviewTerms.explain(idOrAlias);
     if (mention != null) {
-      throw new IllegalArgumentException("loss: '" + idOrAlias + "' is not a loss of its own: " + mention);
+      throw new IllegalArgumentException(
+          "loss: '" + idOrAlias + "' is not a loss of its own: " + mention);
     }
     throw new IllegalArgumentException(
         "loss: expected a catalogue id or alias (see 'losskit list'), found '"
@@ -126,7 +127,9 @@ public final class Catalog {
         best = known;
       }
     }
-    return best != null && bestDistance <= Math.max(2, name.length() / 3) ? "; did you mean '" + best + "'?" : "";
+    return best != null && bestDistance <= Math.max(2, name.length() / 3)
+        ? "; did you mean '" + best + "'?"
+        : "";
   }
 
   private static int distance(String a, String b) {

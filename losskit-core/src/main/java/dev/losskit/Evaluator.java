@@ -36,7 +36,8 @@ final class Evaluator {
     return new LossResult(spec, reduction, v, valueTensor, gradTensors);
   }
 
-  static double evaluate(Loss loss, Reduction reduction, Tensor[] inputs, float[] values, float[][] grads) {
+  static double evaluate(
+      Loss loss, Reduction reduction, Tensor[] inputs, float[] values, float[][] grads) {
     LossSpec spec = loss.spec();
     checkReduction(spec, reduction);
     Tensor[] in = padded(spec, inputs);
@@ -58,7 +59,8 @@ final class Evaluator {
     switch (reduction) {
       case MEAN:
         double den = loss.meanDenominator(in, size);
-        // An empty batch (or one whose targets are all ignored) has mean 0 and no gradient, not NaN.
+        // An empty batch (or one whose targets are all ignored) has mean 0 and no gradient, not
+        // NaN.
         scale = den > 0 ? 1.0 / den : 0.0;
         break;
       case BATCHMEAN:
@@ -90,7 +92,12 @@ final class Evaluator {
     List<InputSpec> declared = spec.inputs();
     if (inputs.length > declared.size()) {
       throw new IllegalArgumentException(
-          "inputs: " + spec.id() + " takes at most " + declared.size() + " inputs, found " + inputs.length);
+          "inputs: "
+              + spec.id()
+              + " takes at most "
+              + declared.size()
+              + " inputs, found "
+              + inputs.length);
     }
     Tensor[] in = new Tensor[declared.size()];
     System.arraycopy(inputs, 0, in, 0, inputs.length);
@@ -114,7 +121,8 @@ final class Evaluator {
       InputSpec s = declared.get(k);
       if (in[k] == null) {
         if (!s.optional()) {
-          throw new IllegalArgumentException(s.name() + ": required by " + spec.id() + " but not given");
+          throw new IllegalArgumentException(
+              s.name() + ": required by " + spec.id() + " but not given");
         }
         continue;
       }
@@ -134,11 +142,18 @@ final class Evaluator {
       InputSpec s = spec.inputs().get(k);
       if (in[k] == null || !s.differentiable() || spec.has(Trait.NOT_DIFFERENTIABLE)) {
         throw new IllegalArgumentException(
-            "grads: no gradient with respect to " + s.name() + (in[k] == null ? " (not given)" : " (not differentiable)"));
+            "grads: no gradient with respect to "
+                + s.name()
+                + (in[k] == null ? " (not given)" : " (not differentiable)"));
       }
       if (grads[k].length != in[k].size()) {
         throw new IllegalArgumentException(
-            "grads: expected an array of length " + in[k].size() + " for " + s.name() + ", found " + grads[k].length);
+            "grads: expected an array of length "
+                + in[k].size()
+                + " for "
+                + s.name()
+                + ", found "
+                + grads[k].length);
       }
     }
   }

@@ -17,7 +17,8 @@ package dev.losskit;
  *   <li>{@code compute} returns the sum of the unreduced values, accumulated in double; writes them
  *       into {@code values} when it is not null; and, for each {@code k} with {@code grads[k]} not
  *       null, overwrites every element of {@code grads[k]} with {@code scale} times the derivative
- *       of that sum with respect to input {@code k}. With no gradient array it does no gradient work.
+ *       of that sum with respect to input {@code k}. With no gradient array it does no gradient
+ *       work.
  *   <li>The reduction is the caller's: {@code mean} divides by {@link #meanDenominator} (PyTorch's
  *       denominator), {@code batchmean} by the size of the first dimension of the first input. The
  *       kernel only sees the resulting {@code scale}.

@@ -57,7 +57,9 @@ public final class LossSpec {
     this.gradient = Objects.requireNonNull(b.gradient, "gradient");
     this.inputs = List.copyOf(b.inputs);
     this.params = List.copyOf(b.params);
-    this.traits = Collections.unmodifiableSet(b.traits.isEmpty() ? EnumSet.noneOf(Trait.class) : EnumSet.copyOf(b.traits));
+    this.traits =
+        Collections.unmodifiableSet(
+            b.traits.isEmpty() ? EnumSet.noneOf(Trait.class) : EnumSet.copyOf(b.traits));
     this.references = List.copyOf(b.references);
     this.equivalent = b.equivalent;
     this.peer = b.peer;
@@ -258,7 +260,8 @@ public final class LossSpec {
     private String peer = "";
     private String whenToUse;
     private final List<String> aliases = new ArrayList<>();
-    private final Set<Reduction> reductions = EnumSet.of(Reduction.MEAN, Reduction.SUM, Reduction.NONE);
+    private final Set<Reduction> reductions =
+        EnumSet.of(Reduction.MEAN, Reduction.SUM, Reduction.NONE);
     private Reduction defaultReduction = Reduction.MEAN;
     private Sampler sampler;
 
@@ -291,7 +294,8 @@ public final class LossSpec {
     }
 
     /** Adds a required input. */
-    public Builder input(String name, String shape, InputDomain domain, boolean differentiable, String description) {
+    public Builder input(
+        String name, String shape, InputDomain domain, boolean differentiable, String description) {
       inputs.add(new InputSpec(name, shape, domain, differentiable, false, description));
       return this;
     }
@@ -303,12 +307,17 @@ public final class LossSpec {
       return this;
     }
 
-    /** Replaces the domain of an input already declared (e.g. the target of {@link #elementwise}). */
+    /**
+     * Replaces the domain of an input already declared (e.g. the target of {@link #elementwise}).
+     */
     public Builder domain(String input, InputDomain domain) {
       for (int i = 0; i < inputs.size(); i++) {
         InputSpec s = inputs.get(i);
         if (s.name().equals(input)) {
-          inputs.set(i, new InputSpec(s.name(), s.shape(), domain, s.differentiable(), s.optional(), s.description()));
+          inputs.set(
+              i,
+              new InputSpec(
+                  s.name(), s.shape(), domain, s.differentiable(), s.optional(), s.description()));
           return this;
         }
       }
@@ -330,7 +339,9 @@ public final class LossSpec {
       return this;
     }
 
-    /** The equivalent call elsewhere, and the peer the reference tests compare with ("" for none). */
+    /**
+     * The equivalent call elsewhere, and the peer the reference tests compare with ("" for none).
+     */
     public Builder equivalent(String call, String peer) {
       this.equivalent = call;
       this.peer = peer;

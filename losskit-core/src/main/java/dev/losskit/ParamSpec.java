@@ -30,7 +30,12 @@ public final class ParamSpec {
   private final String description;
 
   private ParamSpec(
-      String name, Kind kind, Object defaultValue, Range range, List<String> choices, String description) {
+      String name,
+      Kind kind,
+      Object defaultValue,
+      Range range,
+      List<String> choices,
+      String description) {
     this.name = name;
     this.kind = kind;
     this.range = range;
@@ -51,11 +56,13 @@ public final class ParamSpec {
     return new ParamSpec(name, Kind.BOOLEAN, defaultValue, Range.ANY, List.of(), description);
   }
 
-  public static ParamSpec choice(String name, String defaultValue, List<String> choices, String description) {
+  public static ParamSpec choice(
+      String name, String defaultValue, List<String> choices, String description) {
     return new ParamSpec(name, Kind.CHOICE, defaultValue, Range.ANY, choices, description);
   }
 
-  public static ParamSpec reals(String name, double[] defaultValue, Range range, String description) {
+  public static ParamSpec reals(
+      String name, double[] defaultValue, Range range, String description) {
     return new ParamSpec(name, Kind.REALS, defaultValue, range, List.of(), description);
   }
 

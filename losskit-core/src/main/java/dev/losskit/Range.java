@@ -2,7 +2,8 @@ package dev.losskit;
 
 /** An interval of allowed parameter values, with its own words for error messages. */
 public record Range(double lo, boolean loInclusive, double hi, boolean hiInclusive) {
-  public static final Range ANY = new Range(Double.NEGATIVE_INFINITY, false, Double.POSITIVE_INFINITY, false);
+  public static final Range ANY =
+      new Range(Double.NEGATIVE_INFINITY, false, Double.POSITIVE_INFINITY, false);
   public static final Range POSITIVE = new Range(0, false, Double.POSITIVE_INFINITY, false);
   public static final Range NONNEGATIVE = new Range(0, true, Double.POSITIVE_INFINITY, false);
   public static final Range UNIT = new Range(0, true, 1, true);
@@ -42,7 +43,12 @@ public record Range(double lo, boolean loInclusive, double hi, boolean hiInclusi
     if (Double.isInfinite(lo)) {
       return "a number " + (hiInclusive ? "<= " : "< ") + fmt(hi);
     }
-    return "a number in " + (loInclusive ? "[" : "(") + fmt(lo) + ", " + fmt(hi) + (hiInclusive ? "]" : ")");
+    return "a number in "
+        + (loInclusive ? "[" : "(")
+        + fmt(lo)
+        + ", "
+        + fmt(hi)
+        + (hiInclusive ? "]" : ")");
   }
 
   private static String fmt(double v) {

@@ -12,7 +12,8 @@ public final class Shapes {
     long n = 1;
     for (int d : shape) {
       if (d < 0) {
-        throw new IllegalArgumentException("shape: expected non-negative sizes, found " + toString(shape));
+        throw new IllegalArgumentException(
+            "shape: expected non-negative sizes, found " + toString(shape));
       }
       n *= d;
       if (n > Integer.MAX_VALUE - 8) {

@@ -7,9 +7,9 @@ import java.util.Arrays;
  *
  * <p>A tensor wraps its array without copying it; losses read it and never modify it. A tensor is
  * either <em>floating</em> (values, probabilities, logits) or <em>integral</em> (class indices and
- * labels, loaded from int32/int64 data). Integral tensors hold whole numbers below 2^24 in magnitude,
- * which float32 represents exactly. The distinction matters where PyTorch makes it: an integral
- * target of {@code cross-entropy} holds class indices, a floating one holds probabilities.
+ * labels, loaded from int32/int64 data). Integral tensors hold whole numbers below 2^24 in
+ * magnitude, which float32 represents exactly. The distinction matters where PyTorch makes it: an
+ * integral target of {@code cross-entropy} holds class indices, a floating one holds probabilities.
  */
 public final class Tensor {
   private final float[] data;
@@ -78,7 +78,10 @@ public final class Tensor {
       float v = data[i];
       if (v != Math.rint(v) || Math.abs(v) > (1 << 24)) {
         throw new IllegalArgumentException(
-            "tensor: expected whole numbers below 2^24 in an integral tensor, found " + v + " at index " + i);
+            "tensor: expected whole numbers below 2^24 in an integral tensor, found "
+                + v
+                + " at index "
+                + i);
       }
     }
     return new Tensor(data, shape, true);

@@ -14,7 +14,10 @@ public enum Trait {
   SMOOTH,
   /** Zero when the prediction equals the target. */
   ZERO_AT_TARGET,
-  /** Gives the elementwise second derivative (marked H in the catalogue); see {@link TwiceDifferentiable}. */
+  /**
+   * Gives the elementwise second derivative (marked H in the catalogue); see {@link
+   * TwiceDifferentiable}.
+   */
   HESSIAN,
   /** Robust to outliers: the gradient is bounded in the residual. */
   ROBUST,

@@ -11,7 +11,9 @@ public interface TwiceDifferentiable extends Loss {
    */
   void secondDerivative(Tensor[] inputs, float[] out);
 
-  /** Checks the inputs and returns the elementwise second derivative, shaped like the prediction. */
+  /**
+   * Checks the inputs and returns the elementwise second derivative, shaped like the prediction.
+   */
   default Tensor hessian(Tensor... inputs) {
     Tensor[] in = Evaluator.checked(this, inputs);
     float[] out = new float[in[0].size()];

@@ -14,7 +14,9 @@ class CatalogTest {
   void idsAreUniqueKebabCaseAndFamiliesInCatalogueOrder() {
     List<LossSpec> specs = Catalog.builtins();
     for (int i = 1; i < specs.size(); i++) {
-      assertTrue(specs.get(i - 1).family().ordinal() <= specs.get(i).family().ordinal(), specs.get(i).id());
+      assertTrue(
+          specs.get(i - 1).family().ordinal() <= specs.get(i).family().ordinal(),
+          specs.get(i).id());
     }
     new Catalog(specs); // throws on a repeated id or alias
   }
@@ -23,25 +25,34 @@ class CatalogTest {
   void thirdPartyLossesAreFoundThroughServiceLoader() {
     LossSpec s = Catalog.builtin().get("test-double-mse");
     assertEquals(ThirdPartyLosses.SPEC, s);
-    assertEquals(8.0, s.create().value(Reduction.SUM, Tensor.of(new float[] {2}), Tensor.of(new float[] {0})), 0);
+    assertEquals(
+        8.0,
+        s.create().value(Reduction.SUM, Tensor.of(new float[] {2}), Tensor.of(new float[] {0})),
+        0);
   }
 
   @Test
   void unknownIdsSuggestTheNearestName() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Catalog.builtin().get("hubber"));
-    assertTrue(e.getMessage().contains("'hubber'") && e.getMessage().contains("did you mean 'huber'"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Catalog.builtin().get("hubber"));
+    assertTrue(
+        e.getMessage().contains("'hubber'") && e.getMessage().contains("did you mean 'huber'"),
+        e.getMessage());
   }
 
   @Test
   void reviewTermsAreExplainedNotCreated() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Catalog.builtin().get("multi-task"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Catalog.builtin().get("multi-task"));
     assertTrue(e.getMessage().contains("weighted-sum"), e.getMessage());
   }
 
   @Test
   void aRepeatedNameIsRejected() {
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> new Catalog(List.of(ThirdPartyLosses.SPEC, ThirdPartyLosses.SPEC)));
+        assertThrows(
+            IllegalStateException.class,
+            () -> new Catalog(List.of(ThirdPartyLosses.SPEC, ThirdPartyLosses.SPEC)));
     assertTrue(e.getMessage().contains("test-double-mse"), e.getMessage());
   }
 
@@ -51,7 +62,8 @@ class CatalogTest {
     assertEquals(0.5, huber.params(Map.of("delta", "0.5")).real("delta"));
     assertEquals(0.5, huber.params(Map.of("delta", 0.5)).real("delta"));
     assertEquals(1.0, huber.defaults().real("delta"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> huber.create(Map.of("delta", "abc")));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> huber.create(Map.of("delta", "abc")));
     assertEquals("parameter delta: expected a positive number, found 'abc'", e.getMessage());
   }
 
@@ -61,12 +73,16 @@ class CatalogTest {
     Tensor p = Tensor.of(new float[] {1, 2});
     Tensor t = Tensor.of(new float[] {1, 1});
     IllegalArgumentException wrongLength =
-        assertThrows(IllegalArgumentException.class, () -> mse.evaluate(Reduction.NONE, new Tensor[] {p, t}, new float[3], null));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> mse.evaluate(Reduction.NONE, new Tensor[] {p, t}, new float[3], null));
     assertTrue(wrongLength.getMessage().contains("values"), wrongLength.getMessage());
     IllegalArgumentException targetGrad =
         assertThrows(
             IllegalArgumentException.class,
-            () -> mse.evaluate(Reduction.MEAN, new Tensor[] {p, t}, null, new float[][] {null, new float[2]}));
+            () ->
+                mse.evaluate(
+                    Reduction.MEAN, new Tensor[] {p, t}, null, new float[][] {null, new float[2]}));
     assertTrue(targetGrad.getMessage().contains("target"), targetGrad.getMessage());
     IllegalArgumentException tooMany =
         assertThrows(IllegalArgumentException.class, () -> mse.value(Reduction.MEAN, p, t, t));

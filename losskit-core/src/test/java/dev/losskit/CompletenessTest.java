@@ -11,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Fails when a catalogue entry lacks its contract test, its peer reference file or its row in
@@ -35,14 +35,17 @@ class CompletenessTest {
     } catch (ClassNotFoundException e) {
       throw new AssertionError(s.id() + ": no test class " + testName);
     }
-    assertTrue(LossContractTest.class.isAssignableFrom(test), testName + " must extend LossContractTest");
+    assertTrue(
+        LossContractTest.class.isAssignableFrom(test), testName + " must extend LossContractTest");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("specs")
   void everyLossWithAPeerHasAReferenceFile(LossSpec s) {
     if (!s.peer().isEmpty()) {
-      assertTrue(References.exists(s.id()), s.id() + ": no reference file from " + s.peer() + " in " + References.DIR);
+      assertTrue(
+          References.exists(s.id()),
+          s.id() + ": no reference file from " + s.peer() + " in " + References.DIR);
     }
   }
 

@@ -30,9 +30,10 @@ class ReferenceTest {
       }
       in[k] = e.getValue();
     }
-    LossResult r = spec.has(Trait.NOT_DIFFERENTIABLE) || c.grads().isEmpty()
-        ? null
-        : loss.evaluate(c.reduction(), in);
+    LossResult r =
+        spec.has(Trait.NOT_DIFFERENTIABLE) || c.grads().isEmpty()
+            ? null
+            : loss.evaluate(c.reduction(), in);
     double value = r != null ? r.value() : loss.value(c.reduction(), in);
     if (c.values() != null) {
       Tensor ours = loss.evaluate(c.reduction(), in).values();

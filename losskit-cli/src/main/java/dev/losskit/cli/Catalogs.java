@@ -25,7 +25,8 @@ final class Catalogs {
     for (String p : given) {
       int eq = p.indexOf('=');
       if (eq <= 0) {
-        throw new CommandLine.ParameterException(cl, "--param: expected NAME=VALUE, found '" + p + "'");
+        throw new CommandLine.ParameterException(
+            cl, "--param: expected NAME=VALUE, found '" + p + "'");
       }
       out.put(p.substring(0, eq), p.substring(eq + 1));
     }

@@ -26,18 +26,25 @@ final class DescribeCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ID", description = "A catalogue id, alias, or a term of the review.")
   String id;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
   String format;
 
   @Override
   public Integer call() {
     PrintWriter out = cmd.commandLine().getOut();
     if (!format.equals("text") && !format.equals("json")) {
-      throw new CommandLine.ParameterException(cmd.commandLine(), "--format: expected text or json, found '" + format + "'");
+      throw new CommandLine.ParameterException(
+          cmd.commandLine(), "--format: expected text or json, found '" + format + "'");
     }
     String term = ReviewTerms.explain(id);
     if (term != null) {
-      out.println(format.equals("json") ? Json.of(java.util.Map.of("term", id, "meaning", term)) : id + ": not a loss of its own; " + term);
+      out.println(
+          format.equals("json")
+              ? Json.of(java.util.Map.of("term", id, "meaning", term))
+              : id + ": not a loss of its own; " + term);
       out.flush();
       return 0;
     }
@@ -53,7 +60,12 @@ final class DescribeCommand implements Callable<Integer> {
 
   static String text(LossSpec s) {
     StringBuilder b = new StringBuilder();
-    b.append(s.name()).append(" (").append(s.id()).append(", ").append(s.family().title().toLowerCase(java.util.Locale.ROOT)).append(")\n");
+    b.append(s.name())
+        .append(" (")
+        .append(s.id())
+        .append(", ")
+        .append(s.family().title().toLowerCase(java.util.Locale.ROOT))
+        .append(")\n");
     if (!s.aliases().isEmpty()) {
       b.append("Aliases: ").append(String.join(", ", s.aliases())).append('\n');
     }
@@ -62,9 +74,17 @@ final class DescribeCommand implements Callable<Integer> {
     b.append("Gradient:  ").append(s.gradient()).append("\n\n");
     b.append("Inputs:\n");
     for (InputSpec i : s.inputs()) {
-      b.append("  ").append(i.name()).append(i.optional() ? " (optional)" : "").append(' ').append(i.shape())
-          .append(": ").append(i.description()).append("; ").append(i.domain().description())
-          .append(i.differentiable() ? "; differentiable" : "").append('\n');
+      b.append("  ")
+          .append(i.name())
+          .append(i.optional() ? " (optional)" : "")
+          .append(' ')
+          .append(i.shape())
+          .append(": ")
+          .append(i.description())
+          .append("; ")
+          .append(i.domain().description())
+          .append(i.differentiable() ? "; differentiable" : "")
+          .append('\n');
     }
     b.append("\nParameters:");
     if (s.params().isEmpty()) {
@@ -91,11 +111,19 @@ final class DescribeCommand implements Callable<Integer> {
     if (!traits.isEmpty()) {
       b.append("Traits: ").append(String.join(", ", traits)).append('\n');
     }
-    b.append("Equivalent: ").append(s.equivalent().isEmpty() ? "none in PyTorch; the formula above is the definition" : s.equivalent()).append('\n');
+    b.append("Equivalent: ")
+        .append(
+            s.equivalent().isEmpty()
+                ? "none in PyTorch; the formula above is the definition"
+                : s.equivalent())
+        .append('\n');
     b.append("\nWhen to use: ").append(s.whenToUse()).append('\n');
     b.append("\nReferences:\n");
     for (LossSpec.Reference r : s.references()) {
-      b.append("  ").append(r.citation()).append(r.url().isEmpty() ? "" : " <" + r.url() + ">").append('\n');
+      b.append("  ")
+          .append(r.citation())
+          .append(r.url().isEmpty() ? "" : " <" + r.url() + ">")
+          .append('\n');
     }
     b.append("\nExample:\n  losskit eval ").append(s.id()).append(" --pred pred.npy");
     if (s.inputs().size() > 1) {
@@ -103,7 +131,10 @@ final class DescribeCommand implements Callable<Integer> {
     }
     for (ParamSpec p : s.params()) {
       if (p.defaultValue() != null) {
-        b.append(" --param ").append(p.name()).append('=').append(ParamSpec.render(p.defaultValue()));
+        b.append(" --param ")
+            .append(p.name())
+            .append('=')
+            .append(ParamSpec.render(p.defaultValue()));
         break;
       }
     }

@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "eval",
-    description = "Evaluate a loss on .npy inputs; print the value as JSON, write gradients as .npy.",
+    description =
+        "Evaluate a loss on .npy inputs; print the value as JSON, write gradients as .npy.",
     mixinStandardHelpOptions = true)
 final class EvalCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
@@ -39,19 +40,32 @@ final class EvalCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ID", description = "A catalogue id or alias.")
   String id;
 
-  @Option(names = "--pred", paramLabel = "P.npy", required = true, description = "The first input (predictions).")
+  @Option(
+      names = "--pred",
+      paramLabel = "P.npy",
+      required = true,
+      description = "The first input (predictions).")
   Path pred;
 
   @Option(names = "--target", paramLabel = "T.npy", description = "The second input (targets).")
   Path target;
 
-  @Option(names = "--input", paramLabel = "NAME=F.npy", description = "Any input by its catalogue name.")
+  @Option(
+      names = "--input",
+      paramLabel = "NAME=F.npy",
+      description = "Any input by its catalogue name.")
   List<String> inputs = new ArrayList<>();
 
-  @Option(names = "--param", paramLabel = "NAME=VALUE", description = "A parameter; see 'losskit describe ID'.")
+  @Option(
+      names = "--param",
+      paramLabel = "NAME=VALUE",
+      description = "A parameter; see 'losskit describe ID'.")
   List<String> params = new ArrayList<>();
 
-  @Option(names = "--reduction", paramLabel = "R", description = "mean, sum, none or batchmean (default: the loss's).")
+  @Option(
+      names = "--reduction",
+      paramLabel = "R",
+      description = "mean, sum, none or batchmean (default: the loss's).")
   String reduction;
 
   @Option(
@@ -60,7 +74,10 @@ final class EvalCommand implements Callable<Integer> {
       description = "Write the gradient with respect to pred (or the named input) as float32 .npy.")
   List<String> gradOuts = new ArrayList<>();
 
-  @Option(names = "--value-out", paramLabel = "V.npy", description = "With --reduction none: the unreduced values.")
+  @Option(
+      names = "--value-out",
+      paramLabel = "V.npy",
+      description = "With --reduction none: the unreduced values.")
   Path valueOut;
 
   @Override
@@ -123,7 +140,13 @@ final class EvalCommand implements Callable<Integer> {
       List<String> ok = new ArrayList<>();
       spec.reductions().forEach(x -> ok.add(x.id()));
       throw new CommandLine.ParameterException(
-          cl, "--reduction: " + spec.id() + " expects one of " + String.join(", ", ok) + ", found " + r.id());
+          cl,
+          "--reduction: "
+              + spec.id()
+              + " expects one of "
+              + String.join(", ", ok)
+              + ", found "
+              + r.id());
     }
     return r;
   }
@@ -133,18 +156,21 @@ final class EvalCommand implements Callable<Integer> {
     files.put(0, pred);
     if (target != null) {
       if (spec.inputs().size() < 2) {
-        throw new CommandLine.ParameterException(cl, "--target: " + spec.id() + " takes only one input");
+        throw new CommandLine.ParameterException(
+            cl, "--target: " + spec.id() + " takes only one input");
       }
       files.put(1, target);
     }
     for (String s : inputs) {
       int eq = s.indexOf('=');
       if (eq <= 0) {
-        throw new CommandLine.ParameterException(cl, "--input: expected NAME=FILE, found '" + s + "'");
+        throw new CommandLine.ParameterException(
+            cl, "--input: expected NAME=FILE, found '" + s + "'");
       }
       int k = inputIndex(cl, spec, s.substring(0, eq), "--input");
       if (files.containsKey(k)) {
-        throw new CommandLine.ParameterException(cl, "--input: " + spec.inputs().get(k).name() + " is given twice");
+        throw new CommandLine.ParameterException(
+            cl, "--input: " + spec.inputs().get(k).name() + " is given twice");
       }
       files.put(k, Paths.get(s.substring(eq + 1)));
     }
@@ -167,10 +193,12 @@ final class EvalCommand implements Callable<Integer> {
             cl, "--grad-out: " + spec.id() + " gives no gradient with respect to " + is.name());
       }
       if (!files.containsKey(k)) {
-        throw new CommandLine.ParameterException(cl, "--grad-out: input " + is.name() + " is not given");
+        throw new CommandLine.ParameterException(
+            cl, "--grad-out: input " + is.name() + " is not given");
       }
       if (out.put(k, Paths.get(file)) != null) {
-        throw new CommandLine.ParameterException(cl, "--grad-out: " + is.name() + " is given twice");
+        throw new CommandLine.ParameterException(
+            cl, "--grad-out: " + is.name() + " is given twice");
       }
     }
     return out;
@@ -184,12 +212,22 @@ final class EvalCommand implements Callable<Integer> {
         names.add(i.name());
       }
       throw new CommandLine.ParameterException(
-          cl, option + ": " + spec.id() + " has no input '" + name + "'; its inputs are " + String.join(", ", names));
+          cl,
+          option
+              + ": "
+              + spec.id()
+              + " has no input '"
+              + name
+              + "'; its inputs are "
+              + String.join(", ", names));
     }
     return k;
   }
 
-  /** Writes every file to a temporary sibling first and moves them into place only when all were written. */
+  /**
+   * Writes every file to a temporary sibling first and moves them into place only when all were
+   * written.
+   */
   private static void writeAll(Map<Path, Tensor> outputs) throws IOException {
     Map<Path, Path> temps = new LinkedHashMap<>();
     try {
@@ -200,7 +238,11 @@ final class EvalCommand implements Callable<Integer> {
         Npy.write(tmp, e.getValue());
       }
       for (Map.Entry<Path, Path> e : temps.entrySet()) {
-        Files.move(e.getKey(), e.getValue(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            e.getKey(),
+            e.getValue(),
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
       }
     } catch (IOException e) {
       for (Path tmp : temps.keySet()) {

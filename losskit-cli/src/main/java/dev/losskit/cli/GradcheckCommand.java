@@ -35,10 +35,17 @@ final class GradcheckCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ID", description = "A catalogue id or alias.")
   String id;
 
-  @Option(names = "--param", paramLabel = "NAME=VALUE", description = "A parameter; see 'losskit describe ID'.")
+  @Option(
+      names = "--param",
+      paramLabel = "NAME=VALUE",
+      description = "A parameter; see 'losskit describe ID'.")
   List<String> params = new ArrayList<>();
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the sampled inputs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "0",
+      description = "Seed of the sampled inputs (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Override

@@ -28,10 +28,16 @@ final class ListCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec cmd;
 
-  @Option(names = "--family", paramLabel = "F", description = "Only this family: ${COMPLETION-CANDIDATES}.")
+  @Option(
+      names = "--family",
+      paramLabel = "F",
+      description = "Only this family: ${COMPLETION-CANDIDATES}.")
   String family;
 
-  @Option(names = "--format", defaultValue = "table", description = "table, markdown or json (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "table",
+      description = "table, markdown or json (default: ${DEFAULT-VALUE}).")
   Format format;
 
   @Override

@@ -64,7 +64,10 @@ class EvalTest {
     if (c.reduction() == Reduction.NONE) {
       close(c.values().data(), Npy.read(valueOut).data(), c + " values");
     } else {
-      close(new float[] {(float) c.value()}, new float[] {((Double) json.get("value")).floatValue()}, c + " value");
+      close(
+          new float[] {(float) c.value()},
+          new float[] {((Double) json.get("value")).floatValue()},
+          c + " value");
     }
     for (Map.Entry<String, Tensor> g : c.grads().entrySet()) {
       Tensor ours = Npy.read(dir.resolve("grad-" + g.getKey() + ".npy"));
@@ -80,7 +83,8 @@ class EvalTest {
       max = Math.max(max, Math.abs(v));
     }
     for (int i = 0; i < expected.length; i++) {
-      if (!(Math.abs(expected[i] - actual[i]) <= 1e-4 * Math.abs(expected[i]) + 1e-6 * Math.max(1, max))) {
+      if (!(Math.abs(expected[i] - actual[i])
+          <= 1e-4 * Math.abs(expected[i]) + 1e-6 * Math.max(1, max))) {
         fail(what + "[" + i + "]: peer " + expected[i] + ", losskit " + actual[i]);
       }
     }
@@ -93,9 +97,15 @@ class EvalTest {
       return;
     }
     byte[] floats = Npy.toBytes(t);
-    String header = new String(floats, 10, ByteBuffer.wrap(floats, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort(), "ISO-8859-1");
+    String header =
+        new String(
+            floats,
+            10,
+            ByteBuffer.wrap(floats, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort(),
+            "ISO-8859-1");
     header = header.replace("'<f4'", "'<i8'");
-    ByteBuffer b = ByteBuffer.allocate(10 + header.length() + 8 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(10 + header.length() + 8 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
     b.put(floats, 0, 8).putShort((short) header.length()).put(header.getBytes("ISO-8859-1"));
     for (float v : t.data()) {
       b.putLong((long) v);
@@ -103,7 +113,8 @@ class EvalTest {
     Files.write(f, b.array());
   }
 
-  // ------------------------------------------------------------------ errors: message, exit code, no output
+  // ------------------------------------------------------------------ errors: message, exit code,
+  // no output
 
   private Cli evalExpectingFailure(int code, String mustMention, String... args) {
     Path grad = dir.resolve("grad.npy");
@@ -112,12 +123,15 @@ class EvalTest {
     all.addAll(List.of("--grad-out", grad.toString()));
     Cli r = Cli.run(all.toArray(new String[0]));
     assertEquals(code, r.exitCode(), r.err());
-    assertTrue(r.err().contains(mustMention), "stderr should mention '" + mustMention + "': " + r.err());
+    assertTrue(
+        r.err().contains(mustMention), "stderr should mention '" + mustMention + "': " + r.err());
     assertEquals("", r.out(), "nothing on stdout");
     assertFalse(Files.exists(grad), "no gradient file on error");
     assertFalse(Files.exists(values), "no value file on error");
     try (Stream<Path> left = Files.list(dir)) {
-      assertTrue(left.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+      assertTrue(
+          left.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")),
+          "no temporary files left");
     } catch (IOException e) {
       throw new AssertionError(e);
     }
@@ -136,45 +150,125 @@ class EvalTest {
     byte[] good = Files.readAllBytes(p);
     Path truncated = dir.resolve("truncated.npy");
     Files.write(truncated, java.util.Arrays.copyOf(good, good.length - 2));
-    evalExpectingFailure(1, "truncated", "eval", "mse", "--pred", p.toString(), "--target", truncated.toString());
+    evalExpectingFailure(
+        1, "truncated", "eval", "mse", "--pred", p.toString(), "--target", truncated.toString());
     Path garbage = dir.resolve("garbage.npy");
     Files.writeString(garbage, "pred,target\n1,2\n");
-    evalExpectingFailure(1, "not a .npy file", "eval", "mse", "--pred", garbage.toString(), "--target", p.toString());
+    evalExpectingFailure(
+        1,
+        "not a .npy file",
+        "eval",
+        "mse",
+        "--pred",
+        garbage.toString(),
+        "--target",
+        p.toString());
     Path bigEndian = dir.resolve("big.npy");
-    Files.write(bigEndian, new String(good, "ISO-8859-1").replace("'<f4'", "'>f4'").getBytes("ISO-8859-1"));
-    evalExpectingFailure(1, "big-endian", "eval", "mse", "--pred", p.toString(), "--target", bigEndian.toString());
+    Files.write(
+        bigEndian, new String(good, "ISO-8859-1").replace("'<f4'", "'>f4'").getBytes("ISO-8859-1"));
+    evalExpectingFailure(
+        1, "big-endian", "eval", "mse", "--pred", p.toString(), "--target", bigEndian.toString());
     Path fortran = dir.resolve("fortran.npy");
-    Files.write(fortran, new String(good, "ISO-8859-1").replace("False", "True ").getBytes("ISO-8859-1"));
-    evalExpectingFailure(1, "Fortran", "eval", "mse", "--pred", p.toString(), "--target", fortran.toString());
+    Files.write(
+        fortran, new String(good, "ISO-8859-1").replace("False", "True ").getBytes("ISO-8859-1"));
+    evalExpectingFailure(
+        1, "Fortran", "eval", "mse", "--pred", p.toString(), "--target", fortran.toString());
     Path int16 = dir.resolve("int16.npy");
-    Files.write(int16, new String(good, "ISO-8859-1").replace("'<f4'", "'<i2'").getBytes("ISO-8859-1"));
-    evalExpectingFailure(1, "<i2", "eval", "mse", "--pred", p.toString(), "--target", int16.toString());
-    evalExpectingFailure(1, "no such file", "eval", "mse", "--pred", p.toString(), "--target", dir.resolve("missing.npy").toString());
+    Files.write(
+        int16, new String(good, "ISO-8859-1").replace("'<f4'", "'<i2'").getBytes("ISO-8859-1"));
+    evalExpectingFailure(
+        1, "<i2", "eval", "mse", "--pred", p.toString(), "--target", int16.toString());
+    evalExpectingFailure(
+        1,
+        "no such file",
+        "eval",
+        "mse",
+        "--pred",
+        p.toString(),
+        "--target",
+        dir.resolve("missing.npy").toString());
   }
 
   @Test
   void mismatchedShapesAreInvalidData() throws IOException {
     Path p = npy("p.npy", new float[6], 2, 3);
     Path t = npy("t.npy", new float[6], 3, 2);
-    evalExpectingFailure(1, "target: expected the shape of pred (2, 3), found (3, 2)", "eval", "mse", "--pred", p.toString(), "--target", t.toString());
+    evalExpectingFailure(
+        1,
+        "target: expected the shape of pred (2, 3), found (3, 2)",
+        "eval",
+        "mse",
+        "--pred",
+        p.toString(),
+        "--target",
+        t.toString());
   }
 
   @Test
   void nanInputIsInvalidData() throws IOException {
     Path p = npy("p.npy", new float[] {1, Float.NaN, 3});
     Path t = npy("t.npy", new float[] {1, 2, 3});
-    evalExpectingFailure(1, "pred", "eval", "huber", "--pred", p.toString(), "--target", t.toString());
+    evalExpectingFailure(
+        1, "pred", "eval", "huber", "--pred", p.toString(), "--target", t.toString());
   }
 
   @Test
   void unknownLossParameterReductionOrInputAreUsageErrors() throws IOException {
     Path p = npy("p.npy", new float[] {1, 2});
     Path t = npy("t.npy", new float[] {1, 2});
-    evalExpectingFailure(2, "no-such-loss", "eval", "no-such-loss", "--pred", p.toString(), "--target", t.toString());
-    evalExpectingFailure(2, "gamma", "eval", "huber", "--pred", p.toString(), "--target", t.toString(), "--param", "gamma=2");
-    evalExpectingFailure(2, "delta", "eval", "huber", "--pred", p.toString(), "--target", t.toString(), "--param", "delta=-1");
-    evalExpectingFailure(2, "batchmean", "eval", "huber", "--pred", p.toString(), "--target", t.toString(), "--reduction", "batchmean");
-    evalExpectingFailure(2, "weight", "eval", "huber", "--pred", p.toString(), "--target", t.toString(), "--input", "weight=" + t);
+    evalExpectingFailure(
+        2,
+        "no-such-loss",
+        "eval",
+        "no-such-loss",
+        "--pred",
+        p.toString(),
+        "--target",
+        t.toString());
+    evalExpectingFailure(
+        2,
+        "gamma",
+        "eval",
+        "huber",
+        "--pred",
+        p.toString(),
+        "--target",
+        t.toString(),
+        "--param",
+        "gamma=2");
+    evalExpectingFailure(
+        2,
+        "delta",
+        "eval",
+        "huber",
+        "--pred",
+        p.toString(),
+        "--target",
+        t.toString(),
+        "--param",
+        "delta=-1");
+    evalExpectingFailure(
+        2,
+        "batchmean",
+        "eval",
+        "huber",
+        "--pred",
+        p.toString(),
+        "--target",
+        t.toString(),
+        "--reduction",
+        "batchmean");
+    evalExpectingFailure(
+        2,
+        "weight",
+        "eval",
+        "huber",
+        "--pred",
+        p.toString(),
+        "--target",
+        t.toString(),
+        "--input",
+        "weight=" + t);
   }
 
   @Test
@@ -182,12 +276,25 @@ class EvalTest {
     Path p = npy("p.npy", new float[] {1, 2, 3, 4}, 2, 2);
     Path t = npy("t.npy", new float[] {0, 2, 5, 4}, 2, 2);
     Path v = dir.resolve("values.npy");
-    Cli r = Cli.run("eval", "mse", "--pred", p.toString(), "--target", t.toString(), "--reduction", "none", "--value-out", v.toString());
+    Cli r =
+        Cli.run(
+            "eval",
+            "mse",
+            "--pred",
+            p.toString(),
+            "--target",
+            t.toString(),
+            "--reduction",
+            "none",
+            "--value-out",
+            v.toString());
     assertEquals(0, r.exitCode(), r.err());
     assertEquals("{\"loss\":\"mse\",\"reduction\":\"none\",\"shape\":[2,2]}", r.out().trim());
     Tensor values = Npy.read(v);
     assertTrue(values.hasShape(2, 2));
-    assertEquals(List.of(1f, 0f, 4f, 0f), List.of(values.data()[0], values.data()[1], values.data()[2], values.data()[3]));
+    assertEquals(
+        List.of(1f, 0f, 4f, 0f),
+        List.of(values.data()[0], values.data()[1], values.data()[2], values.data()[3]));
   }
 
   @Test
@@ -195,6 +302,7 @@ class EvalTest {
     Path p = npy("p.npy", new float[] {1, 2});
     Path t = npy("t.npy", new float[] {0, 0});
     Cli r = Cli.run("eval", "mse", "--pred", p.toString(), "--target", t.toString());
-    assertEquals("{\"loss\":\"mse\",\"reduction\":\"mean\",\"value\":2.5,\"shape\":[]}", r.out().trim());
+    assertEquals(
+        "{\"loss\":\"mse\",\"reduction\":\"mean\",\"value\":2.5,\"shape\":[]}", r.out().trim());
   }
 }

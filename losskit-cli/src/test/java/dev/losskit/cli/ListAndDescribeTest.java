@@ -22,7 +22,8 @@ class ListAndDescribeTest {
     List<Object> rows = (List<Object>) doc.get("losses");
     assertEquals(Catalog.builtin().specs().size(), rows.size());
     for (int i = 0; i < rows.size(); i++) {
-      assertEquals(Catalog.builtin().specs().get(i).id(), ((Map<String, Object>) rows.get(i)).get("id"));
+      assertEquals(
+          Catalog.builtin().specs().get(i).id(), ((Map<String, Object>) rows.get(i)).get("id"));
     }
   }
 
@@ -39,7 +40,8 @@ class ListAndDescribeTest {
     assertEquals(0, r.exitCode());
     assertTrue(r.out().contains("huber"));
     for (LossSpec s : Catalog.builtin().specs()) {
-      assertEquals(s.family().id().equals("regression"), r.out().contains("\n" + s.id() + " "), s.id());
+      assertEquals(
+          s.family().id().equals("regression"), r.out().contains("\n" + s.id() + " "), s.id());
     }
   }
 
@@ -62,7 +64,9 @@ class ListAndDescribeTest {
       for (ParamSpec p : s.params()) {
         assertTrue(t.contains(p.name()), s.id() + " param " + p.name());
         if (p.defaultValue() != null) {
-          assertTrue(t.contains("default " + ParamSpec.render(p.defaultValue())), s.id() + " default of " + p.name());
+          assertTrue(
+              t.contains("default " + ParamSpec.render(p.defaultValue())),
+              s.id() + " default of " + p.name());
         }
       }
       assertTrue(t.contains(s.whenToUse()), s.id() + " when to use");

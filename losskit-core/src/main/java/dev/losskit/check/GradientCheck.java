@@ -41,10 +41,16 @@ public final class GradientCheck {
 
   /** The result for one input (or the Hessian). */
   public record InputReport(
-      String input, int checked, int skipped, double maxAbsError, double maxRelError, boolean passed) {}
+      String input,
+      int checked,
+      int skipped,
+      double maxAbsError,
+      double maxRelError,
+      boolean passed) {}
 
   /** The result of one check. */
-  public record Report(String loss, Reduction reduction, List<InputReport> inputs, boolean passed) {}
+  public record Report(
+      String loss, Reduction reduction, List<InputReport> inputs, boolean passed) {}
 
   /** Checks every differentiable input present in {@code inputs}, with the given reduction. */
   public Report check(Loss loss, Reduction reduction, Tensor... inputs) {
@@ -61,17 +67,27 @@ public final class GradientCheck {
       if (in[k] == null || !s.differentiable()) {
         continue;
       }
-      reports.add(compare(s.name(), analytic.grad(k).data(), in, k, x -> loss.evaluate(reduction, x, null, null)));
+      reports.add(
+          compare(
+              s.name(),
+              analytic.grad(k).data(),
+              in,
+              k,
+              x -> loss.evaluate(reduction, x, null, null)));
     }
     if (loss instanceof TwiceDifferentiable td) {
       float[] hessian = td.hessian(in).data();
       float[][] grads = new float[in.length][];
       grads[0] = new float[in[0].size()];
       // For an elementwise loss, d grad_i / d pred_i is the diagonal: move every element at once.
-      reports.add(diagonal(hessian, in, x -> {
-        loss.evaluate(Reduction.SUM, x, null, grads);
-        return grads[0].clone();
-      }));
+      reports.add(
+          diagonal(
+              hessian,
+              in,
+              x -> {
+                loss.evaluate(Reduction.SUM, x, null, grads);
+                return grads[0].clone();
+              }));
     }
     boolean passed = true;
     for (InputReport r : reports) {
@@ -91,7 +107,8 @@ public final class GradientCheck {
   private InputReport compare(String name, float[] analytic, Tensor[] in, int k, Value f) {
     float[] x = in[k].data().clone();
     Tensor[] moved = in.clone();
-    moved[k] = in[k].isIntegral() ? Tensor.integral(x, in[k].shape()) : Tensor.shaped(x, in[k].shape());
+    moved[k] =
+        in[k].isIntegral() ? Tensor.integral(x, in[k].shape()) : Tensor.shaped(x, in[k].shape());
     double f0 = f.at(moved);
     double scale = 0;
     for (float g : analytic) {

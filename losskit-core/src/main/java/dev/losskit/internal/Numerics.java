@@ -30,8 +30,8 @@ public final class Numerics {
   }
 
   /**
-   * log(sum_c exp(x[base + c * stride])) over {@code classes} entries, shifted by the maximum so that
-   * it never overflows.
+   * log(sum_c exp(x[base + c * stride])) over {@code classes} entries, shifted by the maximum so
+   * that it never overflows.
    */
   public static double logSumExp(float[] x, int base, int stride, int classes) {
     double max = Double.NEGATIVE_INFINITY;

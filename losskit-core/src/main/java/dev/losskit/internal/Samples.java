@@ -25,7 +25,9 @@ public final class Samples {
     return Tensor.of(x, shape);
   }
 
-  /** Probabilities kept away from 0 and 1 (in [0.02, 0.98]), so that finite differences are smooth. */
+  /**
+   * Probabilities kept away from 0 and 1 (in [0.02, 0.98]), so that finite differences are smooth.
+   */
   public static Tensor probabilities(SplittableRandom r, int... shape) {
     return uniform(r, 0.02, 0.98, shape);
   }

@@ -44,7 +44,8 @@ public final class Npy {
     }
     for (int i = 0; i < MAGIC.length; i++) {
       if (bytes[i] != MAGIC[i]) {
-        throw new NpyFormatException(name + ": not a .npy file (the magic string \\x93NUMPY is missing)");
+        throw new NpyFormatException(
+            name + ": not a .npy file (the magic string \\x93NUMPY is missing)");
       }
     }
     int major = bytes[6];
@@ -60,18 +61,24 @@ public final class Npy {
       headerLength = b.getInt(8);
       headerStart = 12;
     } else {
-      throw new NpyFormatException(name + ": expected .npy format version 1, 2 or 3, found " + major);
+      throw new NpyFormatException(
+          name + ": expected .npy format version 1, 2 or 3, found " + major);
     }
     if (headerLength < 0 || headerStart + headerLength > bytes.length) {
       throw new NpyFormatException(name + ": truncated header");
     }
     String header =
-        new String(bytes, headerStart, headerLength, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        new String(
+            bytes,
+            headerStart,
+            headerLength,
+            major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     String descr = group(DESCR, header, name, "descr");
     String fortran = group(FORTRAN, header, name, "fortran_order");
     int[] shape = shape(group(SHAPE, header, name, "shape"), name);
     if (fortran.equals("True")) {
-      throw new NpyFormatException(name + ": expected C order, found Fortran order (save with np.ascontiguousarray)");
+      throw new NpyFormatException(
+          name + ": expected C order, found Fortran order (save with np.ascontiguousarray)");
     }
     int width;
     switch (descr) {
@@ -84,20 +91,37 @@ public final class Npy {
         width = 8;
         break;
       default:
-        String why = descr.startsWith(">") ? " (big-endian data: convert with a.astype(a.dtype.newbyteorder('<')))" : "";
+        String why =
+            descr.startsWith(">")
+                ? " (big-endian data: convert with a.astype(a.dtype.newbyteorder('<')))"
+                : "";
         throw new NpyFormatException(
-            name + ": expected dtype float32, float64, int32 or int64 (little-endian), found '" + descr + "'" + why);
+            name
+                + ": expected dtype float32, float64, int32 or int64 (little-endian), found '"
+                + descr
+                + "'"
+                + why);
     }
     int count = Shapes.size(shape);
     int dataStart = headerStart + headerLength;
     long needed = (long) count * width;
     if (bytes.length - dataStart < needed) {
       throw new NpyFormatException(
-          name + ": truncated data: shape " + Shapes.toString(shape) + " needs " + needed + " bytes, found " + (bytes.length - dataStart));
+          name
+              + ": truncated data: shape "
+              + Shapes.toString(shape)
+              + " needs "
+              + needed
+              + " bytes, found "
+              + (bytes.length - dataStart));
     }
     if (bytes.length - dataStart > needed) {
       throw new NpyFormatException(
-          name + ": corrupt file: " + (bytes.length - dataStart - needed) + " bytes after the data of shape " + Shapes.toString(shape));
+          name
+              + ": corrupt file: "
+              + (bytes.length - dataStart - needed)
+              + " bytes after the data of shape "
+              + Shapes.toString(shape));
     }
     float[] x = new float[count];
     b.position(dataStart);
@@ -126,7 +150,11 @@ public final class Npy {
   private static float integer(long v, int index, String name) {
     if (Math.abs(v) > (1 << 24)) {
       throw new NpyFormatException(
-          name + ": expected integers below 2^24 in magnitude (class indices, labels), found " + v + " at index " + index);
+          name
+              + ": expected integers below 2^24 in magnitude (class indices, labels), found "
+              + v
+              + " at index "
+              + index);
     }
     return v;
   }
@@ -156,7 +184,8 @@ public final class Npy {
     for (int i = 0; i < shape.length; i++) {
       shape[i] = dims.get(i);
       if (shape[i] < 0) {
-        throw new NpyFormatException(name + ": corrupt header: negative dimension in (" + text + ")");
+        throw new NpyFormatException(
+            name + ": corrupt header: negative dimension in (" + text + ")");
       }
     }
     return shape;
@@ -179,7 +208,9 @@ public final class Npy {
     int pad = (64 - unpadded % 64) % 64;
     String header = dict + " ".repeat(pad) + "\n";
     float[] x = t.data();
-    ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 4 + header.length() + 4 * x.length).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(MAGIC.length + 4 + header.length() + 4 * x.length)
+            .order(ByteOrder.LITTLE_ENDIAN);
     b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
     b.put(header.getBytes(StandardCharsets.ISO_8859_1));
     b.asFloatBuffer().put(x);

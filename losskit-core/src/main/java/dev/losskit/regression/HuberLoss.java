@@ -32,16 +32,26 @@ public final class HuberLoss extends AbstractLoss implements TwiceDifferentiable
   public static final LossSpec SPEC =
       LossSpec.elementwise("huber", Family.REGRESSION)
           .name("Huber")
-          .summary("Quadratic for small residuals and linear beyond delta: squared error that outliers cannot dominate.")
+          .summary(
+              "Quadratic for small residuals and linear beyond delta: squared error that outliers cannot dominate.")
           .formula("l = r^2 / 2 if |r| <= delta else delta (|r| - delta / 2), r = pred - target")
           .gradient("dl/dpred = clamp(r, -delta, delta); d2l/dpred2 = 1 if |r| <= delta else 0")
-          .param(ParamSpec.real("delta", 1.0, Range.POSITIVE, "residual where the loss turns linear"))
-          .traits(Trait.CONVEX, Trait.SMOOTH, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET, Trait.ROBUST, Trait.HESSIAN)
+          .param(
+              ParamSpec.real("delta", 1.0, Range.POSITIVE, "residual where the loss turns linear"))
+          .traits(
+              Trait.CONVEX,
+              Trait.SMOOTH,
+              Trait.NONNEGATIVE,
+              Trait.ZERO_AT_TARGET,
+              Trait.ROBUST,
+              Trait.HESSIAN)
           .equivalent("torch.nn.functional.huber_loss(pred, target, delta=delta)", "pytorch")
           .whenToUse(
               "Regression with occasional outliers: keeps squared error's behaviour near the optimum"
                   + " while bounding each sample's gradient by delta. Set delta near the noise scale.")
-          .reference("Huber (1964), Robust estimation of a location parameter", "https://doi.org/10.1214/aoms/1177703732")
+          .reference(
+              "Huber (1964), Robust estimation of a location parameter",
+              "https://doi.org/10.1214/aoms/1177703732")
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 2, n), Samples.normal(r, 1, n)})
           .build(HuberLoss::new);
 

@@ -31,13 +31,16 @@ public final class MseLoss extends AbstractLoss implements TwiceDifferentiable {
           .summary("The squared residual; the maximum-likelihood loss under Gaussian noise.")
           .formula("l = (pred - target)^2")
           .gradient("dl/dpred = 2 (pred - target); d2l/dpred2 = 2")
-          .traits(Trait.CONVEX, Trait.SMOOTH, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET, Trait.HESSIAN)
+          .traits(
+              Trait.CONVEX, Trait.SMOOTH, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET, Trait.HESSIAN)
           .equivalent("torch.nn.functional.mse_loss(pred, target)", "pytorch")
           .whenToUse(
               "Regression with roughly Gaussian errors and few outliers (tabular and time-series"
                   + " regression, dehazing, box coordinates in YOLOv1); outliers dominate it, so prefer"
                   + " huber or log-cosh when they are present.")
-          .reference("Gauss (1809), least squares; Elharrouss et al. (2025), section 3", "https://arxiv.org/abs/2504.04242")
+          .reference(
+              "Gauss (1809), least squares; Elharrouss et al. (2025), section 3",
+              "https://arxiv.org/abs/2504.04242")
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 1, n), Samples.normal(r, 1, n)})
           .build(MseLoss::new);
 

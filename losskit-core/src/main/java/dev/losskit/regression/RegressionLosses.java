@@ -8,8 +8,6 @@ public final class RegressionLosses {
   private RegressionLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of(
-        MseLoss.SPEC,
-        HuberLoss.SPEC);
+    return List.of(MseLoss.SPEC, HuberLoss.SPEC);
   }
 }

@@ -62,10 +62,12 @@ class GradientCheckTest {
   @Test
   void passesACorrectLossAndFailsAWrongOne() {
     Tensor[] in = Wrong.SPEC.sample(Wrong.SPEC.defaults(), new SplittableRandom(1), 50);
-    GradientCheck.Report ok = new GradientCheck().check(new Wrong(Wrong.SPEC.defaults(), 1.0), Reduction.MEAN, in);
+    GradientCheck.Report ok =
+        new GradientCheck().check(new Wrong(Wrong.SPEC.defaults(), 1.0), Reduction.MEAN, in);
     assertTrue(ok.passed());
     assertEquals(50, ok.inputs().get(0).checked() + ok.inputs().get(0).skipped());
-    GradientCheck.Report bad = new GradientCheck().check(new Wrong(Wrong.SPEC.defaults(), 1.05), Reduction.MEAN, in);
+    GradientCheck.Report bad =
+        new GradientCheck().check(new Wrong(Wrong.SPEC.defaults(), 1.05), Reduction.MEAN, in);
     assertFalse(bad.passed());
   }
 

@@ -15,11 +15,20 @@ import org.junit.jupiter.api.Test;
 class NpyTest {
   /** A .npy file as NumPy writes it: version 1, padded header, then the data. */
   static byte[] npy(String descr, boolean fortran, String shape, byte[] data) {
-    String dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': " + shape + ", }";
+    String dict =
+        "{'descr': '"
+            + descr
+            + "', 'fortran_order': "
+            + (fortran ? "True" : "False")
+            + ", 'shape': "
+            + shape
+            + ", }";
     int pad = (64 - (10 + dict.length() + 1) % 64) % 64;
     String header = dict + " ".repeat(pad) + "\n";
-    ByteBuffer b = ByteBuffer.allocate(10 + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
+    ByteBuffer b =
+        ByteBuffer.allocate(10 + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0})
+        .putShort((short) header.length());
     b.put(header.getBytes(StandardCharsets.ISO_8859_1)).put(data);
     return b.array();
   }
@@ -43,7 +52,8 @@ class NpyTest {
     assertArrayEquals(new float[] {1, 2, 3, 4}, f4.data());
     Tensor f8 = Npy.read(npy("<f8", false, "(3,)", le(8, 0.5, -1e300, 2)), "f8");
     assertArrayEquals(new float[] {0.5f, Float.NEGATIVE_INFINITY, 2}, f8.data());
-    ByteBuffer i4 = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(0).putInt(-100).putInt(7);
+    ByteBuffer i4 =
+        ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(0).putInt(-100).putInt(7);
     Tensor ti4 = Npy.read(npy("<i4", false, "(3,)", i4.array()), "i4");
     assertTrue(ti4.isIntegral());
     assertArrayEquals(new float[] {0, -100, 7}, ti4.data());
@@ -66,7 +76,9 @@ class NpyTest {
     assertTrue(back.hasShape(2, 3));
     assertArrayEquals(t.data(), back.data());
     assertTrue(new String(bytes, StandardCharsets.ISO_8859_1).contains("'shape': (2, 3)"));
-    assertTrue(new String(Npy.toBytes(Tensor.of(new float[] {1})), StandardCharsets.ISO_8859_1).contains("(1,)"));
+    assertTrue(
+        new String(Npy.toBytes(Tensor.of(new float[] {1})), StandardCharsets.ISO_8859_1)
+            .contains("(1,)"));
   }
 
   private static void refused(byte[] bytes, String... words) {

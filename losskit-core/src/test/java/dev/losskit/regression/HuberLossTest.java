@@ -35,7 +35,10 @@ class HuberLossTest extends LossContractTest {
 
   @Override
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
-    return List.<Tensor[]>of(new Tensor[] {Tensor.of(new float[] {3e38f, -3e38f, 0}), Tensor.of(new float[] {-3e38f, 3e38f, 0})});
+    return List.<Tensor[]>of(
+        new Tensor[] {
+          Tensor.of(new float[] {3e38f, -3e38f, 0}), Tensor.of(new float[] {-3e38f, 3e38f, 0})
+        });
   }
 
   @Override

@@ -27,7 +27,10 @@ class MseLossTest extends LossContractTest {
 
   @Override
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
-    return List.<Tensor[]>of(new Tensor[] {Tensor.of(new float[] {1e18f, -1e18f}), Tensor.of(new float[] {-1e18f, 1e18f})});
+    return List.<Tensor[]>of(
+        new Tensor[] {
+          Tensor.of(new float[] {1e18f, -1e18f}), Tensor.of(new float[] {-1e18f, 1e18f})
+        });
   }
 
   @Override

@@ -34,9 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The contract every loss passes. A loss's test extends this class and supplies its catalogue id, a
  * naive double-precision oracle written from the formula, the parameter sets worth testing, and its
- * own edge and bad-input cases. Everything else is checked here, the same way for every loss:
- * value agreement with the oracle for every reduction and many sizes, analytic gradients against
- * central differences of the oracle, the Hessian where marked, inputs left unmodified, outputs fully
+ * own edge and bad-input cases. Everything else is checked here, the same way for every loss: value
+ * agreement with the oracle for every reduction and many sizes, analytic gradients against central
+ * differences of the oracle, the Hessian where marked, inputs left unmodified, outputs fully
  * overwritten, finite results on extreme inputs, and errors that name the bad argument.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -79,7 +79,8 @@ public abstract class LossContractTest {
   }
 
   /** An invalid input set and the words its error must contain. */
-  public record BadInput(String description, Map<String, ?> params, Tensor[] inputs, String... expectedWords) {
+  public record BadInput(
+      String description, Map<String, ?> params, Tensor[] inputs, String... expectedWords) {
     public BadInput(String description, Tensor[] inputs, String... expectedWords) {
       this(description, Map.of(), inputs, expectedWords);
     }
@@ -139,7 +140,10 @@ public abstract class LossContractTest {
       assertEquals(s, Catalog.builtin().get(alias), "alias " + alias);
     }
     Loss loss = s.create();
-    assertEquals(s.has(Trait.HESSIAN), loss instanceof TwiceDifferentiable, "HESSIAN trait vs TwiceDifferentiable");
+    assertEquals(
+        s.has(Trait.HESSIAN),
+        loss instanceof TwiceDifferentiable,
+        "HESSIAN trait vs TwiceDifferentiable");
   }
 
   // ---------------------------------------------------------------- values
@@ -157,13 +161,23 @@ public abstract class LossContractTest {
       for (Reduction r : reductions()) {
         double expected = reduce(o, r, in);
         double actual = loss.value(r, in);
-        assertClose(expected, actual, valueTolerance(), 1e-6, id() + " " + given + " n=" + n + " " + r.id());
+        assertClose(
+            expected,
+            actual,
+            valueTolerance(),
+            1e-6,
+            id() + " " + given + " n=" + n + " " + r.id());
       }
       if (s.reductions().contains(Reduction.NONE)) {
         Tensor values = loss.evaluate(Reduction.NONE, in).values();
         assertEquals(o.values().length, values.size(), "unreduced size");
         for (int i = 0; i < o.values().length; i++) {
-          assertClose(o.values()[i], values.data()[i], valueTolerance(), 1e-6, id() + " unreduced value " + i + " n=" + n);
+          assertClose(
+              o.values()[i],
+              values.data()[i],
+              valueTolerance(),
+              1e-6,
+              id() + " unreduced value " + i + " n=" + n);
         }
       }
     }
@@ -176,7 +190,10 @@ public abstract class LossContractTest {
     Loss loss = s.create(given);
     Tensor[] in = s.sample(s.params(given), new SplittableRandom(7), 33);
     for (Reduction r : reductions()) {
-      assertEquals(loss.value(r, in), loss.evaluate(r, in).value(), 1e-12 * (1 + Math.abs(loss.value(r, in))));
+      assertEquals(
+          loss.value(r, in),
+          loss.evaluate(r, in).value(),
+          1e-12 * (1 + Math.abs(loss.value(r, in))));
     }
   }
 
@@ -302,7 +319,11 @@ public abstract class LossContractTest {
       assertEquals(fresh.value(), v, 0.0, "caller-owned arrays give the same value");
       for (int k = 0; k < in.length; k++) {
         if (grads[k] != null) {
-          assertArrayEquals(fresh.grad(k).data(), grads[k], 0f, "every gradient element overwritten: " + s.inputs().get(k).name());
+          assertArrayEquals(
+              fresh.grad(k).data(),
+              grads[k],
+              0f,
+              "every gradient element overwritten: " + s.inputs().get(k).name());
         }
       }
       if (values != null) {
@@ -311,7 +332,8 @@ public abstract class LossContractTest {
     }
     for (int k = 0; k < in.length; k++) {
       if (in[k] != null) {
-        assertArrayEquals(copies[k].data(), in[k].data(), 0f, "input " + s.inputs().get(k).name() + " modified");
+        assertArrayEquals(
+            copies[k].data(), in[k].data(), 0f, "input " + s.inputs().get(k).name() + " modified");
       }
     }
   }
@@ -342,11 +364,20 @@ public abstract class LossContractTest {
     for (Tensor[] in : cases) {
       for (Reduction r : reductions()) {
         LossResult res = loss.evaluate(r, in);
-        assertTrue(Double.isFinite(res.value()), id() + " " + given + " value " + res.value() + " on extreme input " + Arrays.toString(in));
+        assertTrue(
+            Double.isFinite(res.value()),
+            id()
+                + " "
+                + given
+                + " value "
+                + res.value()
+                + " on extreme input "
+                + Arrays.toString(in));
         for (int k = 0; k < in.length; k++) {
           if (res.grad(k) != null) {
             for (float g : res.grad(k).data()) {
-              assertTrue(Float.isFinite(g), id() + " " + given + " gradient " + g + " on extreme input");
+              assertTrue(
+                  Float.isFinite(g), id() + " " + given + " gradient " + g + " on extreme input");
             }
           }
         }
@@ -367,7 +398,8 @@ public abstract class LossContractTest {
       }
       float[] x = in[k].data().clone();
       x[x.length / 2] = Float.NaN;
-      in[k] = in[k].isIntegral() ? Tensor.shaped(x, in[k].shape()) : Tensor.shaped(x, in[k].shape());
+      in[k] =
+          in[k].isIntegral() ? Tensor.shaped(x, in[k].shape()) : Tensor.shaped(x, in[k].shape());
       Tensor[] bad = in;
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> loss.value(s.defaultReduction(), bad));
@@ -389,7 +421,8 @@ public abstract class LossContractTest {
       Tensor[] missing = in.clone();
       missing[k] = null;
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> loss.value(s.defaultReduction(), missing));
+          assertThrows(
+              IllegalArgumentException.class, () -> loss.value(s.defaultReduction(), missing));
       assertTrue(e.getMessage().contains(s.inputs().get(k).name()), e.getMessage());
     }
   }
@@ -406,7 +439,10 @@ public abstract class LossContractTest {
         continue;
       }
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> s.create(Map.of(ps.name(), bad)), ps.name() + "=" + bad);
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> s.create(Map.of(ps.name(), bad)),
+              ps.name() + "=" + bad);
       assertTrue(e.getMessage().contains(ps.name()), e.getMessage());
       assertTrue(e.getMessage().contains(bad), e.getMessage());
     }
@@ -442,7 +478,8 @@ public abstract class LossContractTest {
     Tensor[] in = s.sample(s.defaults(), new SplittableRandom(13), 4);
     for (Reduction r : Reduction.values()) {
       if (!s.reductions().contains(r)) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loss.value(r, in));
+        IllegalArgumentException e =
+            assertThrows(IllegalArgumentException.class, () -> loss.value(r, in));
         assertTrue(e.getMessage().contains("reduction"), e.getMessage());
       }
     }
@@ -458,12 +495,15 @@ public abstract class LossContractTest {
               () -> s.create(b.params()).value(s.defaultReduction(), b.inputs()),
               b.description());
       for (String w : b.expectedWords()) {
-        assertTrue(e.getMessage().contains(w), b.description() + ": message should contain '" + w + "': " + e.getMessage());
+        assertTrue(
+            e.getMessage().contains(w),
+            b.description() + ": message should contain '" + w + "': " + e.getMessage());
       }
     }
   }
 
-  // ---------------------------------------------------------------- parameters of parameterized tests
+  // ---------------------------------------------------------------- parameters of parameterized
+  // tests
 
   java.util.stream.Stream<Map<String, ?>> paramCaseStream() {
     return allParamCases().stream();

@@ -1,8 +1,8 @@
 package dev.losskit.testing;
 
 /**
- * The unreduced values of a naive double-precision reference implementation, and the denominator
- * of its {@code mean}.
+ * The unreduced values of a naive double-precision reference implementation, and the denominator of
+ * its {@code mean}.
  */
 public record Oracle(double[] values, double meanDenominator) {
   /** Unreduced values whose mean divides by their count. */

@@ -25,7 +25,9 @@ public final class OracleInputs {
     }
   }
 
-  /** The values of input {@code k} (null when absent); finite differences perturb these in place. */
+  /**
+   * The values of input {@code k} (null when absent); finite differences perturb these in place.
+   */
   public double[] get(int k) {
     return values[k];
   }

@@ -19,7 +19,10 @@ import java.util.stream.Stream;
  * src/test/resources/reference}.
  */
 public final class References {
-  /** Where the reference files live: this module's test resources, seen from any module of the build. */
+  /**
+   * Where the reference files live: this module's test resources, seen from any module of the
+   * build.
+   */
   public static final Path DIR = locate();
 
   private static Path locate() {
@@ -82,11 +85,13 @@ public final class References {
     for (Object o : (List<Object>) doc.get("cases")) {
       Map<String, Object> c = (Map<String, Object>) o;
       Map<String, String> params = new java.util.LinkedHashMap<>();
-      ((Map<String, Object>) c.getOrDefault("params", Map.of())).forEach((k, v) -> params.put(k, render(v)));
+      ((Map<String, Object>) c.getOrDefault("params", Map.of()))
+          .forEach((k, v) -> params.put(k, render(v)));
       Map<String, Tensor> inputs = tensors((Map<String, Object>) c.get("inputs"));
       Map<String, Tensor> grads = tensors((Map<String, Object>) c.getOrDefault("grads", Map.of()));
       Object v = c.get("value");
-      Tensor values = c.containsKey("values") ? tensor((Map<String, Object>) c.get("values")) : null;
+      Tensor values =
+          c.containsKey("values") ? tensor((Map<String, Object>) c.get("values")) : null;
       out.add(
           new Case(
               id,
