@@ -1,7 +1,10 @@
 package dev.losskit;
 
+import dev.losskit.box.BoxLosses;
 import dev.losskit.classification.ClassificationLosses;
+import dev.losskit.metric.MetricLosses;
 import dev.losskit.regression.RegressionLosses;
+import dev.losskit.segmentation.SegmentationLosses;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -45,6 +48,9 @@ public final class Catalog {
     List<LossSpec> all = new ArrayList<>();
     all.addAll(RegressionLosses.specs());
     all.addAll(ClassificationLosses.specs());
+    all.addAll(SegmentationLosses.specs());
+    all.addAll(BoxLosses.specs());
+    all.addAll(MetricLosses.specs());
     return all;
   }
 
