@@ -8,7 +8,7 @@ public final class OracleInputs {
   private final int[][] shapes;
   private final boolean[] integral;
 
-  OracleInputs(Tensor[] in) {
+  public OracleInputs(Tensor[] in) {
     values = new double[in.length][];
     shapes = new int[in.length][];
     integral = new boolean[in.length];
