@@ -39,7 +39,6 @@ public final class PerceptronLoss extends AbstractLoss {
           .formula("l = max(0, -y pred), y = target in {-1, +1} (0 read as -1)")
           .gradient("dl/dpred = -y if y pred < 0 else 0 (0 at pred = 0)")
           .traits(Trait.CONVEX, Trait.NONNEGATIVE, Trait.ROBUST)
-          .equivalent("", "")
           .whenToUse(
               "Online training of linear classifiers on separable data, and as the historical baseline of"
                   + " margin losses. It has no margin, so any separating boundary (and the all-zero score)"

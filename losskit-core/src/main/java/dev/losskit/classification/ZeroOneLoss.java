@@ -59,7 +59,6 @@ public final class ZeroOneLoss extends AbstractLoss {
           .gradient("none: piecewise constant, zero almost everywhere; reported as not differentiable")
           .param(ParamSpec.real("threshold", 0.5, Range.ANY, "binary: pred above it predicts the positive class (0.5 for probabilities, 0 for scores)"))
           .traits(Trait.NONNEGATIVE, Trait.BOUNDED, Trait.NOT_DIFFERENTIABLE)
-          .equivalent("", "")
           .whenToUse(
               "Evaluation: the misclassification rate that surrogate losses (hinge, logistic, cross-entropy)"
                   + " bound and stand in for. It has no useful gradient and is NP-hard to minimise directly,"

@@ -74,6 +74,7 @@ class MultilabelSoftMarginLossTest extends LossContractTest {
         new BadInput("weight of the wrong length", new Tensor[] {pred, target, Tensor.of(new float[] {1, 1})}, "weight", "(3)", "(2)"),
         new BadInput("weight per sample", new Tensor[] {pred, target, Tensor.of(new float[6], 2, 3)}, "weight", "(3)", "(2, 3)"),
         new BadInput("negative weight", new Tensor[] {pred, target, Tensor.of(new float[] {1, -2, 1})}, "weight", "non-negative"),
+        new BadInput("NaN weight", new Tensor[] {pred, target, Tensor.of(new float[] {1, Float.NaN, 1})}, "weight", "NaN"),
         new BadInput("pred of rank 3", new Tensor[] {Tensor.of(new float[12], 2, 3, 2), Tensor.of(new float[12], 2, 3, 2)}, "pred", "(N, C)"));
   }
 
