@@ -8,6 +8,14 @@ public final class ClassificationLosses {
   private ClassificationLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of();
+    return List.of(
+        HingeLoss.SPEC,
+        SquaredHingeLoss.SPEC,
+        CategoricalHingeLoss.SPEC,
+        MultiMarginLoss.SPEC,
+        SoftMarginLoss.SPEC,
+        MultilabelSoftMarginLoss.SPEC,
+        PerceptronLoss.SPEC,
+        ZeroOneLoss.SPEC);
   }
 }
