@@ -24,14 +24,14 @@ import dev.losskit.internal.Samples;
  *              0                          otherwise (also at the kink)
  * }</pre>
  *
- * <p>For a one-hot target of class y this is {@code max(0, 1 + max_{c != y} pred_c - pred_y)} whenever
- * some other class scores at least 0; the true class itself enters the max with the value
- * {@code (1 - 1) pred_y = 0}, so {@code neg} is never below 0 (Keras's form, kept so that soft targets
- * behave as in Keras).
+ * <p>For a one-hot target of class y this is {@code max(0, 1 + max_{c != y} pred_c - pred_y)}
+ * whenever some other class scores at least 0; the true class itself enters the max with the value
+ * {@code (1 - 1) pred_y = 0}, so {@code neg} is never below 0 (Keras's form, kept so that soft
+ * targets behave as in Keras).
  *
- * <p>Inputs: {@code pred}, finite scores {@code (N, C)}; {@code target}, a floating tensor {@code (N,
- * C)} of probabilities in [0, 1] (one-hot rows, soft rows, or all-zero rows), or an integer tensor
- * {@code (N)} of class indices in [0, C), read as one-hot rows. Mean over samples.
+ * <p>Inputs: {@code pred}, finite scores {@code (N, C)}; {@code target}, a floating tensor {@code
+ * (N, C)} of probabilities in [0, 1] (one-hot rows, soft rows, or all-zero rows), or an integer
+ * tensor {@code (N)} of class indices in [0, C), read as one-hot rows. Mean over samples.
  *
  * <p>Numerics: exact in double; ties in the max send the gradient to the first maximal class.
  *
@@ -54,9 +54,12 @@ public final class CategoricalHingeLoss extends AbstractLoss {
               false,
               "one-hot or soft targets (floating), or class indices (integer)")
           .name("Categorical hinge")
-          .summary("The shortfall of the true class's score below the best other score plus 1: the multi-class SVM loss.")
-          .formula("l = max(0, neg - pos + 1), pos = sum_c t_c pred_c, neg = max_c (1 - t_c) pred_c")
-          .gradient("dl/dpred_c = -t_c + [c = argmax_c (1 - t_c) pred_c] (1 - t_c) where l > 0, else 0")
+          .summary(
+              "The shortfall of the true class's score below the best other score plus 1: the multi-class SVM loss.")
+          .formula(
+              "l = max(0, neg - pos + 1), pos = sum_c t_c pred_c, neg = max_c (1 - t_c) pred_c")
+          .gradient(
+              "dl/dpred_c = -t_c + [c = argmax_c (1 - t_c) pred_c] (1 - t_c) where l > 0, else 0")
           .traits(Trait.CONVEX, Trait.NONNEGATIVE, Trait.ROBUST)
           .equivalent("keras.losses.CategoricalHinge()(target, pred)", "")
           .whenToUse(
@@ -66,7 +69,9 @@ public final class CategoricalHingeLoss extends AbstractLoss {
           .reference(
               "Crammer and Singer (2001), On the algorithmic implementation of multiclass kernel-based vector machines",
               "https://www.jmlr.org/papers/v2/crammer01a.html")
-          .reference("Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review", "https://arxiv.org/abs/2504.04242")
+          .reference(
+              "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review",
+              "https://arxiv.org/abs/2504.04242")
           .sampler(
               (p, r, n) -> {
                 Tensor y = Samples.classes(r, SAMPLE_CLASSES, n);
@@ -89,21 +94,31 @@ public final class CategoricalHingeLoss extends AbstractLoss {
     Tensor pred = in[0];
     Tensor target = in[1];
     if (pred.rank() != 2) {
-      throw new IllegalArgumentException("pred: expected shape (N, C), found " + Shapes.toString(pred.shape()));
+      throw new IllegalArgumentException(
+          "pred: expected shape (N, C), found " + Shapes.toString(pred.shape()));
     }
     int n = pred.dim(0);
     int classes = pred.dim(1);
     if (target.isIntegral()) {
       if (!target.hasShape(n)) {
         throw new IllegalArgumentException(
-            "target: expected class indices of shape " + Shapes.toString(n) + " for pred " + Shapes.toString(pred.shape())
-                + ", found " + Shapes.toString(target.shape()));
+            "target: expected class indices of shape "
+                + Shapes.toString(n)
+                + " for pred "
+                + Shapes.toString(pred.shape())
+                + ", found "
+                + Shapes.toString(target.shape()));
       }
       float[] y = target.data();
       for (int i = 0; i < y.length; i++) {
         if (y[i] < 0 || y[i] >= classes) {
           throw new IllegalArgumentException(
-              "target: expected class indices in [0, " + classes + "), found " + (long) y[i] + " at index " + i);
+              "target: expected class indices in [0, "
+                  + classes
+                  + "), found "
+                  + (long) y[i]
+                  + " at index "
+                  + i);
         }
       }
     } else {

@@ -10,8 +10,8 @@ final class MarginSamples {
   private MarginSamples() {}
 
   /**
-   * Moves every value of {@code x} that lies within {@link #GAP} of one of the {@code kinks} to that
-   * distance, on its own side, so that central differences never straddle a kink. Modifies and
+   * Moves every value of {@code x} that lies within {@link #GAP} of one of the {@code kinks} to
+   * that distance, on its own side, so that central differences never straddle a kink. Modifies and
    * returns {@code x}, which must be a freshly sampled tensor.
    */
   static Tensor awayFrom(Tensor x, double... kinks) {

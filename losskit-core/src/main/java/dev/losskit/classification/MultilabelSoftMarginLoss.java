@@ -12,8 +12,9 @@ import dev.losskit.internal.Numerics;
 import dev.losskit.internal.Samples;
 
 /**
- * Multi-label soft-margin loss: one independent logistic loss per class, averaged over the classes of
- * each sample; for multi-label classification, where a sample may belong to any number of classes.
+ * Multi-label soft-margin loss: one independent logistic loss per class, averaged over the classes
+ * of each sample; for multi-label classification, where a sample may belong to any number of
+ * classes.
  *
  * <pre>{@code
  * per sample n, over its C classes:
@@ -23,17 +24,17 @@ import dev.losskit.internal.Samples;
  * }</pre>
  *
  * <p>Inputs: {@code pred}, finite logits {@code (N, C)} or {@code (C)}; {@code target} of the same
- * shape, probabilities in [0, 1] (usually 0 or 1); optional {@code weight} {@code (C)}, non-negative
- * per-class weights. The unreduced loss has one value per sample ({@code (N)}, or {@code ()} for a
- * {@code (C)} input); the mean divides by the number of samples.
+ * shape, probabilities in [0, 1] (usually 0 or 1); optional {@code weight} {@code (C)},
+ * non-negative per-class weights. The unreduced loss has one value per sample ({@code (N)}, or
+ * {@code ()} for a {@code (C)} input); the mean divides by the number of samples.
  *
  * <p>Numerics: softplus in its stable form {@code max(x, 0) + log1p(exp(-|x|))}, so logits of any
  * magnitude give finite values and gradients.
  *
  * <p>Equals {@code torch.nn.functional.multilabel_soft_margin_loss(pred, target, weight=weight)}.
  *
- * @see <a href="https://doi.org/10.1109/TKDE.2013.39">Zhang and Zhou (2014), A review on multi-label
- *     learning algorithms</a>
+ * @see <a href="https://doi.org/10.1109/TKDE.2013.39">Zhang and Zhou (2014), A review on
+ *     multi-label learning algorithms</a>
  */
 public final class MultilabelSoftMarginLoss extends AbstractLoss {
   /** Classes of the sampled inputs. */
@@ -45,17 +46,24 @@ public final class MultilabelSoftMarginLoss extends AbstractLoss {
           .input("target", "as pred", InputDomain.PROBABILITY, false, "per-class targets in [0, 1]")
           .optionalInput("weight", "(C)", InputDomain.NONNEGATIVE, false, "per-class weights")
           .name("Multi-label soft margin")
-          .summary("Binary cross-entropy with logits for every class, averaged over the classes of each sample.")
+          .summary(
+              "Binary cross-entropy with logits for every class, averaged over the classes of each sample.")
           .formula("l_n = 1/C sum_c w_c (t_c softplus(-x_c) + (1 - t_c) softplus(x_c))")
           .gradient("dl_n/dx_c = w_c / C (sigmoid(x_c) - t_c)")
           .traits(Trait.CONVEX, Trait.SMOOTH, Trait.NONNEGATIVE, Trait.ROBUST)
-          .equivalent("torch.nn.functional.multilabel_soft_margin_loss(pred, target, weight=weight)", "pytorch")
+          .equivalent(
+              "torch.nn.functional.multilabel_soft_margin_loss(pred, target, weight=weight)",
+              "pytorch")
           .whenToUse(
               "Multi-label classification (tagging, attribute prediction), where classes are not mutually"
                   + " exclusive: one sigmoid per class. It ignores correlations between labels, and rare"
                   + " labels need class weights (or a focal loss) under heavy imbalance.")
-          .reference("Zhang and Zhou (2014), A review on multi-label learning algorithms", "https://doi.org/10.1109/TKDE.2013.39")
-          .reference("Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review", "https://arxiv.org/abs/2504.04242")
+          .reference(
+              "Zhang and Zhou (2014), A review on multi-label learning algorithms",
+              "https://doi.org/10.1109/TKDE.2013.39")
+          .reference(
+              "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review",
+              "https://arxiv.org/abs/2504.04242")
           // Odd n gives class weights as well, so that the shared tests cover both paths.
           .sampler(
               (p, r, n) ->
@@ -74,13 +82,17 @@ public final class MultilabelSoftMarginLoss extends AbstractLoss {
   public int[] check(Tensor[] in) {
     Tensor pred = in[0];
     if (pred.rank() != 1 && pred.rank() != 2) {
-      throw new IllegalArgumentException("pred: expected shape (N, C) or (C), found " + Shapes.toString(pred.shape()));
+      throw new IllegalArgumentException(
+          "pred: expected shape (N, C) or (C), found " + Shapes.toString(pred.shape()));
     }
     Shapes.requireSame("target", in[1], "pred", pred);
     int classes = pred.dim(-1);
     if (in[2] != null && !in[2].hasShape(classes)) {
       throw new IllegalArgumentException(
-          "weight: expected shape " + Shapes.toString(classes) + " (one per class), found " + Shapes.toString(in[2].shape()));
+          "weight: expected shape "
+              + Shapes.toString(classes)
+              + " (one per class), found "
+              + Shapes.toString(in[2].shape()));
     }
     return pred.rank() == 2 ? new int[] {pred.dim(0)} : new int[0];
   }

@@ -21,8 +21,8 @@ import dev.losskit.internal.Samples;
  *            0   otherwise (also at the kink pred = 0)
  * }</pre>
  *
- * <p>Inputs: {@code pred}, finite scores of any shape; {@code target} of the same shape, labels -1 or
- * +1 (0 is read as -1, so {0, 1} labels work too). Mean over elements.
+ * <p>Inputs: {@code pred}, finite scores of any shape; {@code target} of the same shape, labels -1
+ * or +1 (0 is read as -1, so {0, 1} labels work too). Mean over elements.
  *
  * <p>Numerics: exact for any finite score; the gradient is bounded by 1 in magnitude.
  *
@@ -35,7 +35,8 @@ public final class PerceptronLoss extends AbstractLoss {
       LossSpec.elementwise("perceptron", Family.CLASSIFICATION)
           .domain("target", InputDomain.SIGN_OR_BINARY)
           .name("Perceptron")
-          .summary("How far the score lies on the wrong side of zero: Rosenblatt's perceptron criterion.")
+          .summary(
+              "How far the score lies on the wrong side of zero: Rosenblatt's perceptron criterion.")
           .formula("l = max(0, -y pred), y = target in {-1, +1} (0 read as -1)")
           .gradient("dl/dpred = -y if y pred < 0 else 0 (0 at pred = 0)")
           .traits(Trait.CONVEX, Trait.NONNEGATIVE, Trait.ROBUST)
@@ -43,10 +44,18 @@ public final class PerceptronLoss extends AbstractLoss {
               "Online training of linear classifiers on separable data, and as the historical baseline of"
                   + " margin losses. It has no margin, so any separating boundary (and the all-zero score)"
                   + " has zero loss; prefer hinge for a maximum-margin solution.")
-          .reference("Rosenblatt (1958), The perceptron: a probabilistic model for information storage and"
-              + " organization in the brain", "https://doi.org/10.1037/h0042519")
-          .reference("Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review", "https://arxiv.org/abs/2504.04242")
-          .sampler((p, r, n) -> new Tensor[] {MarginSamples.awayFrom(Samples.normal(r, 1.5, n), 0), Samples.signs(r, n)})
+          .reference(
+              "Rosenblatt (1958), The perceptron: a probabilistic model for information storage and"
+                  + " organization in the brain",
+              "https://doi.org/10.1037/h0042519")
+          .reference(
+              "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review",
+              "https://arxiv.org/abs/2504.04242")
+          .sampler(
+              (p, r, n) ->
+                  new Tensor[] {
+                    MarginSamples.awayFrom(Samples.normal(r, 1.5, n), 0), Samples.signs(r, n)
+                  })
           .build(PerceptronLoss::new);
 
   private PerceptronLoss(Params p) {

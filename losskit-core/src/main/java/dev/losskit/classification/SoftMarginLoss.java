@@ -13,8 +13,8 @@ import dev.losskit.internal.Numerics;
 import dev.losskit.internal.Samples;
 
 /**
- * Soft-margin (logistic) loss: the negative log-likelihood of the label under a sigmoid of the score,
- * for binary classifiers that output scores with labels -1 and +1; with {@code balance}, the
+ * Soft-margin (logistic) loss: the negative log-likelihood of the label under a sigmoid of the
+ * score, for binary classifiers that output scores with labels -1 and +1; with {@code balance}, the
  * class-balanced logistic loss that SiamFC trains its cross-correlation response maps with.
  *
  * <pre>{@code
@@ -35,26 +35,31 @@ import dev.losskit.internal.Samples;
  * <p>Inputs: {@code pred}, finite scores of any shape (e.g. a response map {@code (N, 1, H, W)});
  * {@code target} of the same shape, labels -1 or +1. Mean over elements.
  *
- * <p>Numerics: the stable softplus form {@code max(-y pred, 0) + log1p(exp(-|pred|))}, finite for any
- * finite score (PyTorch's {@code log1p(exp(-y pred))} overflows to infinity, and its gradient to NaN,
- * once {@code -y pred} exceeds about 88 in float32).
+ * <p>Numerics: the stable softplus form {@code max(-y pred, 0) + log1p(exp(-|pred|))}, finite for
+ * any finite score (PyTorch's {@code log1p(exp(-y pred))} overflows to infinity, and its gradient
+ * to NaN, once {@code -y pred} exceeds about 88 in float32).
  *
- * <p>Equals {@code torch.nn.functional.soft_margin_loss(pred, target)} with {@code balance = false};
- * with {@code balance = true}, the SiamFC balanced loss {@code F.soft_margin_loss(pred, target,
- * reduction='none') * w_y} averaged over elements.
+ * <p>Equals {@code torch.nn.functional.soft_margin_loss(pred, target)} with {@code balance =
+ * false}; with {@code balance = true}, the SiamFC balanced loss {@code F.soft_margin_loss(pred,
+ * target, reduction='none') * w_y} averaged over elements.
  *
- * @see <a href="https://arxiv.org/abs/1606.09549">Bertinetto et al. (2016), Fully-convolutional siamese
- *     networks for object tracking</a>
+ * @see <a href="https://arxiv.org/abs/1606.09549">Bertinetto et al. (2016), Fully-convolutional
+ *     siamese networks for object tracking</a>
  */
 public final class SoftMarginLoss extends AbstractLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("soft-margin", Family.CLASSIFICATION)
           .domain("target", InputDomain.SIGN)
           .name("Soft margin")
-          .summary("The logistic loss log(1 + exp(-y pred)) of a score against a label -1 or +1; optionally class-balanced (SiamFC).")
+          .summary(
+              "The logistic loss log(1 + exp(-y pred)) of a score against a label -1 or +1; optionally class-balanced (SiamFC).")
           .formula("l = w_y log(1 + exp(-y pred)); w_y = 1, or N / (K count(y)) with balance")
           .gradient("dl/dpred = -w_y y sigmoid(-y pred)")
-          .param(ParamSpec.bool("balance", false, "weight positives and negatives equally (each group's mean counts 1/2)"))
+          .param(
+              ParamSpec.bool(
+                  "balance",
+                  false,
+                  "weight positives and negatives equally (each group's mean counts 1/2)"))
           .traits(Trait.CONVEX, Trait.SMOOTH, Trait.NONNEGATIVE, Trait.ROBUST)
           .aliases("cross-correlation")
           .equivalent("torch.nn.functional.soft_margin_loss(pred, target)", "pytorch")

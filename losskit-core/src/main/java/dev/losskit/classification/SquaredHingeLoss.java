@@ -20,25 +20,27 @@ import dev.losskit.internal.Samples;
  * dl/dpred = -2 y max(0, 1 - y pred)
  * }</pre>
  *
- * <p>Inputs: {@code pred}, finite scores of any shape; {@code target} of the same shape, labels -1 or
- * +1 (0 is read as -1, so {0, 1} labels work too). Mean over elements.
+ * <p>Inputs: {@code pred}, finite scores of any shape; {@code target} of the same shape, labels -1
+ * or +1 (0 is read as -1, so {0, 1} labels work too). Mean over elements.
  *
- * <p>Numerics: computed in double; a single value overflows float32 only for shortfalls beyond about
- * 1.8e19, where the reduced value, accumulated in double, is still finite.
+ * <p>Numerics: computed in double; a single value overflows float32 only for shortfalls beyond
+ * about 1.8e19, where the reduced value, accumulated in double, is still finite.
  *
- * <p>Equals Keras {@code SquaredHinge()(target, pred)} for {-1, +1} or {0, 1} labels: Keras averages
- * over the last axis and then over samples, which for a dense tensor is the mean over elements
- * (Keras's {@code sum} reduction sums the row means instead). Keras converts 0 to -1 only when every
- * label is 0 or 1; here 0 always means -1.
+ * <p>Equals Keras {@code SquaredHinge()(target, pred)} for {-1, +1} or {0, 1} labels: Keras
+ * averages over the last axis and then over samples, which for a dense tensor is the mean over
+ * elements (Keras's {@code sum} reduction sums the row means instead). Keras converts 0 to -1 only
+ * when every label is 0 or 1; here 0 always means -1.
  *
- * @see <a href="https://arxiv.org/abs/1306.0239">Tang (2013), Deep learning using linear support vector machines</a>
+ * @see <a href="https://arxiv.org/abs/1306.0239">Tang (2013), Deep learning using linear support
+ *     vector machines</a>
  */
 public final class SquaredHingeLoss extends AbstractLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("squared-hinge", Family.CLASSIFICATION)
           .domain("target", InputDomain.SIGN_OR_BINARY)
           .name("Squared hinge")
-          .summary("The squared shortfall of the signed score y pred below the margin 1: the L2-SVM loss.")
+          .summary(
+              "The squared shortfall of the signed score y pred below the margin 1: the L2-SVM loss.")
           .formula("l = max(0, 1 - y pred)^2, y = target in {-1, +1} (0 read as -1)")
           .gradient("dl/dpred = -2 y max(0, 1 - y pred)")
           .traits(Trait.CONVEX, Trait.SMOOTH, Trait.NONNEGATIVE)
@@ -47,9 +49,17 @@ public final class SquaredHingeLoss extends AbstractLoss {
               "Maximum-margin binary classification where a smooth gradient helps the optimiser (L2-SVM"
                   + " output layers): differentiable everywhere, unlike hinge. Large margin violations"
                   + " dominate it quadratically, so it is less robust to mislabelled samples than hinge.")
-          .reference("Tang (2013), Deep learning using linear support vector machines", "https://arxiv.org/abs/1306.0239")
-          .reference("Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review", "https://arxiv.org/abs/2504.04242")
-          .sampler((p, r, n) -> new Tensor[] {MarginSamples.awayFrom(Samples.normal(r, 1.5, n), 1, -1), Samples.signs(r, n)})
+          .reference(
+              "Tang (2013), Deep learning using linear support vector machines",
+              "https://arxiv.org/abs/1306.0239")
+          .reference(
+              "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review",
+              "https://arxiv.org/abs/2504.04242")
+          .sampler(
+              (p, r, n) ->
+                  new Tensor[] {
+                    MarginSamples.awayFrom(Samples.normal(r, 1.5, n), 1, -1), Samples.signs(r, n)
+                  })
           .build(SquaredHingeLoss::new);
 
   private SquaredHingeLoss(Params p) {

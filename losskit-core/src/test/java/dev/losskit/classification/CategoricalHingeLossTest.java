@@ -56,11 +56,15 @@ class CategoricalHingeLossTest extends LossContractTest {
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
     return List.<Tensor[]>of(
         new Tensor[] {
-          Tensor.of(new float[] {1000, -1000, 0, -1000, 1000, 0, 1e30f, -1e30f, 5, 3e38f, -3e38f, 0}, 4, 3),
+          Tensor.of(
+              new float[] {1000, -1000, 0, -1000, 1000, 0, 1e30f, -1e30f, 5, 3e38f, -3e38f, 0},
+              4,
+              3),
           Tensor.of(new float[] {1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0}, 4, 3)
         },
         new Tensor[] {
-          Tensor.of(new float[] {1000, -1000, 0, -1000, 1000, 0}, 2, 3), Tensor.indices(new int[] {1, 0})
+          Tensor.of(new float[] {1000, -1000, 0, -1000, 1000, 0}, 2, 3),
+          Tensor.indices(new int[] {1, 0})
         },
         new Tensor[] {Tensor.of(new float[0], 0, 3), Tensor.of(new float[0], 0, 3)});
   }
@@ -68,7 +72,12 @@ class CategoricalHingeLossTest extends LossContractTest {
   @Override
   protected List<BadInput> badInputs(SplittableRandom r) {
     return List.of(
-        new BadInput("pred of rank 1", new Tensor[] {Tensor.of(new float[3]), Tensor.of(new float[3])}, "pred", "(N, C)", "(3)"),
+        new BadInput(
+            "pred of rank 1",
+            new Tensor[] {Tensor.of(new float[3]), Tensor.of(new float[3])},
+            "pred",
+            "(N, C)",
+            "(3)"),
         new BadInput(
             "target of another shape",
             new Tensor[] {Tensor.of(new float[6], 2, 3), Tensor.of(new float[6], 3, 2)},
@@ -106,7 +115,8 @@ class CategoricalHingeLossTest extends LossContractTest {
 
   @Test
   void kerasDocumentedValue() {
-    // keras.losses.CategoricalHinge()([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]]) == 1.4 in Keras's documentation.
+    // keras.losses.CategoricalHinge()([[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]]) == 1.4 in Keras's
+    // documentation.
     Tensor pred = Tensor.of(new float[] {0.6f, 0.4f, 0.4f, 0.6f}, 2, 2);
     Tensor target = Tensor.of(new float[] {0, 1, 0, 0}, 2, 2);
     assertEquals(1.4, loss().value(pred, target), 1e-6);
@@ -121,7 +131,8 @@ class CategoricalHingeLossTest extends LossContractTest {
     assertEquals(0.5, res.value(), 1e-6);
     // The max is attained by the true class, whose (1 - t) factor is 0: only -pos moves.
     assertArrayEquals(new float[] {-1, 0, 0}, res.grad(0).data(), 0f);
-    // With a wrong class at or above 0 it is the catalogue's max(0, 1 + max_{c != y} pred_c - pred_y).
+    // With a wrong class at or above 0 it is the catalogue's max(0, 1 + max_{c != y} pred_c -
+    // pred_y).
     Tensor pred2 = Tensor.of(new float[] {0.5f, 0.2f, -0.3f}, 1, 3);
     LossResult res2 = loss().evaluate(Reduction.SUM, pred2, target);
     assertEquals(1 + 0.2 - 0.5, res2.value(), 1e-6);

@@ -53,7 +53,9 @@ class HingeLossTest extends LossContractTest {
     return List.of(
         new BadInput(
             "target of another shape",
-            new Tensor[] {Tensor.of(new float[6], 2, 3), Tensor.of(new float[] {1, 1, 1, 1, 1, 1}, 3, 2)},
+            new Tensor[] {
+              Tensor.of(new float[6], 2, 3), Tensor.of(new float[] {1, 1, 1, 1, 1, 1}, 3, 2)
+            },
             "target",
             "(2, 3)",
             "(3, 2)"),
@@ -90,7 +92,8 @@ class HingeLossTest extends LossContractTest {
 
   @Test
   void kerasDocumentedValue() {
-    // keras.losses.Hinge()([[0., 1.], [0., 0.]], [[0.6, 0.4], [0.4, 0.6]]) == 1.3 in Keras's documentation.
+    // keras.losses.Hinge()([[0., 1.], [0., 0.]], [[0.6, 0.4], [0.4, 0.6]]) == 1.3 in Keras's
+    // documentation.
     Tensor pred = Tensor.of(new float[] {0.6f, 0.4f, 0.4f, 0.6f}, 2, 2);
     Tensor target = Tensor.of(new float[] {0, 1, 0, 0}, 2, 2);
     assertEquals(1.3, loss().value(pred, target), 1e-6);

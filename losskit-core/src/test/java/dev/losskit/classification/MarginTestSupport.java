@@ -35,7 +35,8 @@ final class MarginTestSupport {
   }
 
   /** Elementwise agreement to {@code rtol} relative with an absolute floor of {@code atol}. */
-  static void assertClose(double[] expected, float[] actual, double rtol, double atol, String what) {
+  static void assertClose(
+      double[] expected, float[] actual, double rtol, double atol, String what) {
     assertEquals(expected.length, actual.length, what + ": length");
     for (int i = 0; i < expected.length; i++) {
       assertClose(expected[i], actual[i], rtol, atol, what + "[" + i + "]");

@@ -63,7 +63,10 @@ class MultiMarginLossTest extends LossContractTest {
     float huge = p.integer("power") == 2 ? 1e18f : 3e37f;
     return List.<Tensor[]>of(
         new Tensor[] {
-          Tensor.of(new float[] {1000, -1000, 0, -1000, 1000, 0, huge, -huge, 0, -huge, huge, huge}, 4, 3),
+          Tensor.of(
+              new float[] {1000, -1000, 0, -1000, 1000, 0, huge, -huge, 0, -huge, huge, huge},
+              4,
+              3),
           Tensor.indices(new int[] {0, 0, 2, 0}),
           Tensor.of(new float[] {0, 1, 2})
         },
@@ -75,19 +78,55 @@ class MultiMarginLossTest extends LossContractTest {
     Tensor pred = Tensor.of(new float[6], 2, 3);
     Tensor y = Tensor.indices(new int[] {0, 2});
     return List.of(
-        new BadInput("class index out of range", new Tensor[] {pred, Tensor.indices(new int[] {0, 3})}, "target", "[0, 3)", "found 3"),
-        new BadInput("negative class index", new Tensor[] {pred, Tensor.indices(new int[] {-1, 0})}, "target", "found -1"),
-        new BadInput("floating target", new Tensor[] {pred, Tensor.of(new float[] {0, 1})}, "target", "class indices"),
-        new BadInput("target of the wrong length", new Tensor[] {pred, Tensor.indices(new int[] {0, 1, 2})}, "target", "(2)", "(3)"),
+        new BadInput(
+            "class index out of range",
+            new Tensor[] {pred, Tensor.indices(new int[] {0, 3})},
+            "target",
+            "[0, 3)",
+            "found 3"),
+        new BadInput(
+            "negative class index",
+            new Tensor[] {pred, Tensor.indices(new int[] {-1, 0})},
+            "target",
+            "found -1"),
+        new BadInput(
+            "floating target",
+            new Tensor[] {pred, Tensor.of(new float[] {0, 1})},
+            "target",
+            "class indices"),
+        new BadInput(
+            "target of the wrong length",
+            new Tensor[] {pred, Tensor.indices(new int[] {0, 1, 2})},
+            "target",
+            "(2)",
+            "(3)"),
         new BadInput(
             "target of more than one value for a single sample",
             new Tensor[] {Tensor.of(new float[3]), Tensor.indices(new int[] {0, 1})},
             "target",
             "() or (1)"),
-        new BadInput("pred of rank 3", new Tensor[] {Tensor.of(new float[12], 2, 3, 2), y}, "pred", "(N, C) or (C)"),
-        new BadInput("weight of the wrong length", new Tensor[] {pred, y, Tensor.of(new float[] {1, 1})}, "weight", "(3)", "(2)"),
-        new BadInput("negative weight", new Tensor[] {pred, y, Tensor.of(new float[] {1, -1, 1})}, "weight", "non-negative", "-1.0"),
-        new BadInput("NaN weight", new Tensor[] {pred, y, Tensor.of(new float[] {1, Float.NaN, 1})}, "weight", "NaN"),
+        new BadInput(
+            "pred of rank 3",
+            new Tensor[] {Tensor.of(new float[12], 2, 3, 2), y},
+            "pred",
+            "(N, C) or (C)"),
+        new BadInput(
+            "weight of the wrong length",
+            new Tensor[] {pred, y, Tensor.of(new float[] {1, 1})},
+            "weight",
+            "(3)",
+            "(2)"),
+        new BadInput(
+            "negative weight",
+            new Tensor[] {pred, y, Tensor.of(new float[] {1, -1, 1})},
+            "weight",
+            "non-negative",
+            "-1.0"),
+        new BadInput(
+            "NaN weight",
+            new Tensor[] {pred, y, Tensor.of(new float[] {1, Float.NaN, 1})},
+            "weight",
+            "NaN"),
         new BadInput("power 3", Map.of("power", "3"), new Tensor[] {pred, y}, "power", "3"));
   }
 
@@ -98,7 +137,8 @@ class MultiMarginLossTest extends LossContractTest {
   @Test
   void onlyPowersOneAndTwoAsInPyTorch() {
     for (String bad : List.of("0", "3", "1.5")) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loss(Map.of("power", bad)));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> loss(Map.of("power", bad)));
       assertTrue(e.getMessage().contains("power") && e.getMessage().contains(bad), e.getMessage());
     }
   }
@@ -112,8 +152,10 @@ class MultiMarginLossTest extends LossContractTest {
     LossResult one = l.evaluate(Reduction.NONE, row, Tensor.indices(new int[] {1}));
     LossResult two = l.evaluate(Reduction.NONE, batch, Tensor.indices(new int[] {1}));
     // The unreduced shape is the target's: () for a 0-d target, (1) for a 1-d one.
-    assertArrayEquals(new int[0], l.check(new Tensor[] {row, Tensor.integral(new float[] {1}), null}));
-    assertArrayEquals(new int[] {1}, l.check(new Tensor[] {row, Tensor.indices(new int[] {1}), null}));
+    assertArrayEquals(
+        new int[0], l.check(new Tensor[] {row, Tensor.integral(new float[] {1}), null}));
+    assertArrayEquals(
+        new int[] {1}, l.check(new Tensor[] {row, Tensor.indices(new int[] {1}), null}));
     assertArrayEquals(new int[] {1}, one.values().shape());
     // z = 1 - 1.2 + c: 0.1, 0 (kink excluded), 0.7 over C = 4 classes.
     assertEquals((0.1 + 0.7) / 4, scalar.value(), 1e-6);
@@ -138,12 +180,17 @@ class MultiMarginLossTest extends LossContractTest {
   void aViolationExactlyAtTheKinkContributesNothing() {
     // margin 0 and tied scores: z = 0 for class 1, as PyTorch's strict z > 0.
     Tensor pred = Tensor.of(new float[] {1, 2, 2}, 1, 3);
-    LossResult res = loss(Map.of("margin", "0")).evaluate(Reduction.SUM, pred, Tensor.indices(new int[] {2}));
+    LossResult res =
+        loss(Map.of("margin", "0")).evaluate(Reduction.SUM, pred, Tensor.indices(new int[] {2}));
     assertEquals(0, res.value(), 0.0);
     assertArrayEquals(new float[] {0, 0, 0}, res.grad(0).data(), 0f);
     // PyTorch: multi_margin_loss([[1., 2., 3.]], [0], margin=0) = 1 with gradient [-2/3, 1/3, 1/3].
     LossResult res2 =
-        loss(Map.of("margin", "0")).evaluate(Reduction.MEAN, Tensor.of(new float[] {1, 2, 3}, 1, 3), Tensor.indices(new int[] {0}));
+        loss(Map.of("margin", "0"))
+            .evaluate(
+                Reduction.MEAN,
+                Tensor.of(new float[] {1, 2, 3}, 1, 3),
+                Tensor.indices(new int[] {0}));
     assertEquals(1, res2.value(), 1e-6);
     assertArrayEquals(new float[] {-2f / 3, 1f / 3, 1f / 3}, res2.grad(0).data(), 1e-6f);
   }

@@ -57,7 +57,9 @@ class MultilabelSoftMarginLossTest extends LossContractTest {
           Tensor.of(new float[] {1, 0, 0, 1, 0.5f, 1}, 2, 3),
           Tensor.of(new float[] {1, 0, 2})
         },
-        new Tensor[] {Tensor.of(new float[] {1000, -1000, 0}), Tensor.of(new float[] {0, 1, 0}), null},
+        new Tensor[] {
+          Tensor.of(new float[] {1000, -1000, 0}), Tensor.of(new float[] {0, 1, 0}), null
+        },
         new Tensor[] {Tensor.of(new float[0], 0, 4), Tensor.of(new float[0], 0, 4), null});
   }
 
@@ -66,16 +68,51 @@ class MultilabelSoftMarginLossTest extends LossContractTest {
     Tensor pred = Tensor.of(new float[6], 2, 3);
     Tensor target = Tensor.of(new float[6], 2, 3);
     return List.of(
-        new BadInput("target of another shape", new Tensor[] {pred, Tensor.of(new float[6], 3, 2)}, "target", "(2, 3)", "(3, 2)"),
         new BadInput(
-            "target above 1", new Tensor[] {pred, Tensor.of(new float[] {0, 1, 1.5f, 0, 0, 0}, 2, 3)}, "target", "probabilities", "1.5"),
+            "target of another shape",
+            new Tensor[] {pred, Tensor.of(new float[6], 3, 2)},
+            "target",
+            "(2, 3)",
+            "(3, 2)"),
         new BadInput(
-            "negative target", new Tensor[] {pred, Tensor.of(new float[] {0, -1, 0, 0, 0, 0}, 2, 3)}, "target", "probabilities", "-1.0"),
-        new BadInput("weight of the wrong length", new Tensor[] {pred, target, Tensor.of(new float[] {1, 1})}, "weight", "(3)", "(2)"),
-        new BadInput("weight per sample", new Tensor[] {pred, target, Tensor.of(new float[6], 2, 3)}, "weight", "(3)", "(2, 3)"),
-        new BadInput("negative weight", new Tensor[] {pred, target, Tensor.of(new float[] {1, -2, 1})}, "weight", "non-negative"),
-        new BadInput("NaN weight", new Tensor[] {pred, target, Tensor.of(new float[] {1, Float.NaN, 1})}, "weight", "NaN"),
-        new BadInput("pred of rank 3", new Tensor[] {Tensor.of(new float[12], 2, 3, 2), Tensor.of(new float[12], 2, 3, 2)}, "pred", "(N, C)"));
+            "target above 1",
+            new Tensor[] {pred, Tensor.of(new float[] {0, 1, 1.5f, 0, 0, 0}, 2, 3)},
+            "target",
+            "probabilities",
+            "1.5"),
+        new BadInput(
+            "negative target",
+            new Tensor[] {pred, Tensor.of(new float[] {0, -1, 0, 0, 0, 0}, 2, 3)},
+            "target",
+            "probabilities",
+            "-1.0"),
+        new BadInput(
+            "weight of the wrong length",
+            new Tensor[] {pred, target, Tensor.of(new float[] {1, 1})},
+            "weight",
+            "(3)",
+            "(2)"),
+        new BadInput(
+            "weight per sample",
+            new Tensor[] {pred, target, Tensor.of(new float[6], 2, 3)},
+            "weight",
+            "(3)",
+            "(2, 3)"),
+        new BadInput(
+            "negative weight",
+            new Tensor[] {pred, target, Tensor.of(new float[] {1, -2, 1})},
+            "weight",
+            "non-negative"),
+        new BadInput(
+            "NaN weight",
+            new Tensor[] {pred, target, Tensor.of(new float[] {1, Float.NaN, 1})},
+            "weight",
+            "NaN"),
+        new BadInput(
+            "pred of rank 3",
+            new Tensor[] {Tensor.of(new float[12], 2, 3, 2), Tensor.of(new float[12], 2, 3, 2)},
+            "pred",
+            "(N, C)"));
   }
 
   private static Loss loss() {
@@ -93,7 +130,10 @@ class MultilabelSoftMarginLossTest extends LossContractTest {
     for (int i = 0; i < signs.length; i++) {
       signs[i] = 2 * t.data()[i] - 1;
     }
-    LossResult soft = Catalog.builtin().create("soft-margin").evaluate(Reduction.NONE, x, Tensor.of(signs, n, classes));
+    LossResult soft =
+        Catalog.builtin()
+            .create("soft-margin")
+            .evaluate(Reduction.NONE, x, Tensor.of(signs, n, classes));
     LossResult ours = loss().evaluate(Reduction.NONE, x, t);
     for (int i = 0; i < n; i++) {
       double s = 0;
@@ -103,7 +143,8 @@ class MultilabelSoftMarginLossTest extends LossContractTest {
       assertClose(s / classes, ours.values().data()[i], 1e-6, 0, "sample " + i);
     }
     for (int k = 0; k < t.size(); k++) {
-      assertClose(soft.grad(0).data()[k] / classes, ours.grad(0).data()[k], 1e-6, 1e-9, "gradient " + k);
+      assertClose(
+          soft.grad(0).data()[k] / classes, ours.grad(0).data()[k], 1e-6, 1e-9, "gradient " + k);
     }
   }
 

@@ -74,7 +74,9 @@ class SoftMarginLossTest extends LossContractTest {
             "0.0"),
         new BadInput(
             "response map and labels of different shapes",
-            new Tensor[] {Tensor.of(new float[50], 2, 1, 5, 5), Tensor.of(new float[] {1, 1, 1, 1}, 2, 1, 2, 1)},
+            new Tensor[] {
+              Tensor.of(new float[50], 2, 1, 5, 5), Tensor.of(new float[] {1, 1, 1, 1}, 2, 1, 2, 1)
+            },
             "target",
             "(2, 1, 5, 5)",
             "(2, 1, 2, 1)"),
@@ -97,7 +99,8 @@ class SoftMarginLossTest extends LossContractTest {
 
   @Test
   void largeWrongScoresGiveTheirMarginWherePyTorchOverflows() {
-    // torch.nn.functional.soft_margin_loss(tensor([-1000.]), tensor([1.])) is inf, its gradient NaN.
+    // torch.nn.functional.soft_margin_loss(tensor([-1000.]), tensor([1.])) is inf, its gradient
+    // NaN.
     Tensor pred = Tensor.of(new float[] {-1000, 1000, 100});
     Tensor target = Tensor.of(new float[] {1, 1, -1});
     LossResult res = loss(false).evaluate(Reduction.NONE, pred, target);
@@ -134,14 +137,24 @@ class SoftMarginLossTest extends LossContractTest {
     Tensor pred = Tensor.of(x, n, 1, h, h);
     Tensor target = Tensor.of(y, n, 1, h, h);
     assertClose(expected, loss(true).value(Reduction.MEAN, pred, target), 1e-9, 0, "balanced mean");
-    assertClose(expected * y.length, loss(true).value(Reduction.SUM, pred, target), 1e-9, 0, "balanced sum");
-    assertClose((posSum + negSum) / y.length, loss(false).value(pred, target), 1e-9, 0, "plain mean");
+    assertClose(
+        expected * y.length,
+        loss(true).value(Reduction.SUM, pred, target),
+        1e-9,
+        0,
+        "balanced sum");
+    assertClose(
+        (posSum + negSum) / y.length, loss(false).value(pred, target), 1e-9, 0, "plain mean");
   }
 
   @Test
   void balanceChangesNothingWhenTheGroupsAreEqualOrOneIsAbsent() {
     Tensor pred = Tensor.of(new float[] {0.3f, -1.2f, 2.2f, 0.1f, -0.7f, 1.5f});
-    for (float[] y : List.of(new float[] {1, -1, 1, -1, -1, 1}, new float[] {1, 1, 1, 1, 1, 1}, new float[] {-1, -1, -1, -1, -1, -1})) {
+    for (float[] y :
+        List.of(
+            new float[] {1, -1, 1, -1, -1, 1},
+            new float[] {1, 1, 1, 1, 1, 1},
+            new float[] {-1, -1, -1, -1, -1, -1})) {
       Tensor target = Tensor.of(y);
       LossResult a = loss(true).evaluate(Reduction.NONE, pred, target);
       LossResult b = loss(false).evaluate(Reduction.NONE, pred, target);
@@ -157,7 +170,12 @@ class SoftMarginLossTest extends LossContractTest {
     Tensor target = Tensor.of(new float[] {1, -1, -1, -1});
     LossResult res = loss(true).evaluate(Reduction.NONE, pred, target);
     double l0 = Math.log(2);
-    assertArrayEquals(new float[] {(float) (2 * l0), (float) (l0 * 2 / 3), (float) (l0 * 2 / 3), (float) (l0 * 2 / 3)}, res.values().data(), 1e-7f);
+    assertArrayEquals(
+        new float[] {
+          (float) (2 * l0), (float) (l0 * 2 / 3), (float) (l0 * 2 / 3), (float) (l0 * 2 / 3)
+        },
+        res.values().data(),
+        1e-7f);
     assertArrayEquals(new float[] {-1, 1f / 3, 1f / 3, 1f / 3}, res.grad(0).data(), 1e-7f);
     assertEquals(l0, loss(true).value(pred, target), 1e-7);
   }

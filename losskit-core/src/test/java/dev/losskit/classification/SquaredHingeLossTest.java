@@ -68,7 +68,8 @@ class SquaredHingeLossTest extends LossContractTest {
 
   @Test
   void kerasDocumentedValue() {
-    // keras.losses.SquaredHinge()([[0., 1.], [0., 0.]], [[0.6, 0.4], [0.4, 0.6]]) == 1.86 in Keras's documentation.
+    // keras.losses.SquaredHinge()([[0., 1.], [0., 0.]], [[0.6, 0.4], [0.4, 0.6]]) == 1.86 in
+    // Keras's documentation.
     Tensor pred = Tensor.of(new float[] {0.6f, 0.4f, 0.4f, 0.6f}, 2, 2);
     Tensor target = Tensor.of(new float[] {0, 1, 0, 0}, 2, 2);
     assertEquals(1.86, loss().value(pred, target), 1e-6);

@@ -79,7 +79,8 @@ class ZeroOneLossTest extends LossContractTest {
           Tensor.of(new float[] {0, 1, 1, 0, 1, -1, 0, 1, -1})
         },
         new Tensor[] {
-          Tensor.of(new float[] {3e38f, -3e38f, -3e38f, 3e38f, 0, 0, 0, 0}, 1, 2, 2, 2), Tensor.indices(new int[] {0, 1, 0, 0}, 1, 2, 2)
+          Tensor.of(new float[] {3e38f, -3e38f, -3e38f, 3e38f, 0, 0, 0, 0}, 1, 2, 2, 2),
+          Tensor.indices(new int[] {0, 1, 0, 0}, 1, 2, 2)
         },
         new Tensor[] {Tensor.of(new float[0]), Tensor.of(new float[0])});
   }
@@ -87,8 +88,17 @@ class ZeroOneLossTest extends LossContractTest {
   @Override
   protected List<BadInput> badInputs(SplittableRandom r) {
     return List.of(
-        new BadInput("label 2", new Tensor[] {Tensor.of(new float[3]), Tensor.of(new float[] {0, 2, 1})}, "target", "1, 0 or -1", "2.0"),
-        new BadInput("soft label", new Tensor[] {Tensor.of(new float[2]), Tensor.of(new float[] {0.5f, 1})}, "target", "0.5"),
+        new BadInput(
+            "label 2",
+            new Tensor[] {Tensor.of(new float[3]), Tensor.of(new float[] {0, 2, 1})},
+            "target",
+            "1, 0 or -1",
+            "2.0"),
+        new BadInput(
+            "soft label",
+            new Tensor[] {Tensor.of(new float[2]), Tensor.of(new float[] {0.5f, 1})},
+            "target",
+            "0.5"),
         new BadInput(
             "binary target of another shape",
             new Tensor[] {Tensor.of(new float[6], 2, 3), Tensor.of(new float[6], 3, 2)},
@@ -108,7 +118,9 @@ class ZeroOneLossTest extends LossContractTest {
             "found 3"),
         new BadInput(
             "class indices of the wrong shape",
-            new Tensor[] {Tensor.of(new float[12], 2, 3, 2), Tensor.indices(new int[] {0, 1, 2, 0}, 4, 1)},
+            new Tensor[] {
+              Tensor.of(new float[12], 2, 3, 2), Tensor.indices(new int[] {0, 1, 2, 0}, 4, 1)
+            },
             "target",
             "(2, 2)",
             "(4, 1)"),
@@ -132,7 +144,9 @@ class ZeroOneLossTest extends LossContractTest {
     Tensor scores = Tensor.of(new float[] {0, -0f, 1e-30f});
     Tensor labels = Tensor.of(new float[] {1, -1, 1});
     assertArrayEquals(
-        new float[] {1, 0, 0}, loss(Map.of("threshold", "0")).evaluate(Reduction.NONE, scores, labels).values().data(), 0f);
+        new float[] {1, 0, 0},
+        loss(Map.of("threshold", "0")).evaluate(Reduction.NONE, scores, labels).values().data(),
+        0f);
   }
 
   @Test
@@ -163,7 +177,12 @@ class ZeroOneLossTest extends LossContractTest {
       Tensor pred = Samples.normal(r, 1, shape);
       Tensor target = Samples.classes(r, classes, tShape);
       double[] expected =
-          multiClass(MarginTestSupport.doubles(pred.data()), MarginTestSupport.doubles(target.data()), n, classes, inner);
+          multiClass(
+              MarginTestSupport.doubles(pred.data()),
+              MarginTestSupport.doubles(target.data()),
+              n,
+              classes,
+              inner);
       Loss l = loss(Map.of("threshold", "0.9"));
       LossResult none = l.evaluate(Reduction.NONE, pred, target);
       assertArrayEquals(tShape, none.values().shape());
@@ -177,7 +196,8 @@ class ZeroOneLossTest extends LossContractTest {
   @Test
   void aTieForTheLargestScoreGoesToTheFirstClass() {
     Tensor pred = Tensor.of(new float[] {0.2f, 0.4f, 0.4f, 0.3f, 0.3f, 0.3f}, 2, 3);
-    LossResult res = loss(Map.of()).evaluate(Reduction.NONE, pred, Tensor.indices(new int[] {2, 0}));
+    LossResult res =
+        loss(Map.of()).evaluate(Reduction.NONE, pred, Tensor.indices(new int[] {2, 0}));
     assertArrayEquals(new float[] {1, 0}, res.values().data(), 0f);
   }
 
@@ -192,7 +212,12 @@ class ZeroOneLossTest extends LossContractTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> l.evaluate(Reduction.MEAN, new Tensor[] {pred, target}, null, new float[][] {new float[2], null}));
+            () ->
+                l.evaluate(
+                    Reduction.MEAN,
+                    new Tensor[] {pred, target},
+                    null,
+                    new float[][] {new float[2], null}));
     assertTrue(e.getMessage().contains("not differentiable"), e.getMessage());
   }
 }
