@@ -10,6 +10,14 @@ public final class RegressionLosses {
   public static List<LossSpec> specs() {
     return List.of(
         MseLoss.SPEC,
-        HuberLoss.SPEC);
+        HuberLoss.SPEC,
+        MapeLoss.SPEC,
+        SmapeLoss.SPEC,
+        MsleLoss.SPEC,
+        RmseLoss.SPEC,
+        MaseLoss.SPEC,
+        PoissonNllLoss.SPEC,
+        GaussianNllLoss.SPEC,
+        TweedieLoss.SPEC);
   }
 }
