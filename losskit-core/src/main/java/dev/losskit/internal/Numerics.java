@@ -44,4 +44,17 @@ public final class Numerics {
     }
     return max + Math.log(s);
   }
+
+  /** log(Float.MAX_VALUE), about 88.72: above it exp overflows float32. */
+  public static final double LOG_FLOAT_MAX = Math.log(Float.MAX_VALUE);
+
+  /**
+   * exp(x) up to {@code cap}, continued beyond it by its tangent line exp(cap) (1 + x - cap): value
+   * and slope stay continuous, the slope never exceeds exp(cap), and the value stays finite in double
+   * for every float input. The slope is {@code Math.exp(Math.min(x, cap))}; the curvature is
+   * exp(x) up to the cap and 0 beyond.
+   */
+  public static double expTangentAbove(double x, double cap) {
+    return x <= cap ? Math.exp(x) : Math.exp(cap) * (1 + (x - cap));
+  }
 }

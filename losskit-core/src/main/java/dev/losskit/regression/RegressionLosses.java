@@ -8,6 +8,16 @@ public final class RegressionLosses {
   private RegressionLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of(MseLoss.SPEC, HuberLoss.SPEC);
+    return List.of(
+        MseLoss.SPEC,
+        HuberLoss.SPEC,
+        MapeLoss.SPEC,
+        SmapeLoss.SPEC,
+        MsleLoss.SPEC,
+        RmseLoss.SPEC,
+        MaseLoss.SPEC,
+        PoissonNllLoss.SPEC,
+        GaussianNllLoss.SPEC,
+        TweedieLoss.SPEC);
   }
 }
