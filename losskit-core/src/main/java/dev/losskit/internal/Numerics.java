@@ -50,8 +50,8 @@ public final class Numerics {
 
   /**
    * exp(x) up to {@code cap}, continued beyond it by its tangent line exp(cap) (1 + x - cap): value
-   * and slope stay continuous, the slope never exceeds exp(cap), and the value stays finite in double
-   * for every float input. The slope is {@code Math.exp(Math.min(x, cap))}; the curvature is
+   * and slope stay continuous, the slope never exceeds exp(cap), and the value stays finite in
+   * double for every float input. The slope is {@code Math.exp(Math.min(x, cap))}; the curvature is
    * exp(x) up to the cap and 0 beyond.
    */
   public static double expTangentAbove(double x, double cap) {

@@ -50,15 +50,19 @@ public final class GaussianNllLoss extends AbstractLoss {
               true,
               "predicted variances")
           .name("Gaussian negative log-likelihood")
-          .summary("Negative log-likelihood of the target under a Gaussian with the predicted mean and variance.")
-          .formula("l = (log(max(var, eps)) + (pred - target)^2 / max(var, eps)) / 2 (+ log(2 pi) / 2 if full)")
+          .summary(
+              "Negative log-likelihood of the target under a Gaussian with the predicted mean and variance.")
+          .formula(
+              "l = (log(max(var, eps)) + (pred - target)^2 / max(var, eps)) / 2 (+ log(2 pi) / 2 if full)")
           .gradient(
               "dl/dpred = r / v; dl/dvar = (1 / v - r^2 / v^2) / 2 with v = max(var, eps), r = pred - target"
                   + " (summed over elements sharing a variance)")
           .param(ParamSpec.bool("full", false, "add the constant log(2 pi) / 2"))
           .param(ParamSpec.real("eps", 1e-6, Range.POSITIVE, "smallest variance used"))
           .traits(Trait.CONVEX, Trait.SMOOTH)
-          .equivalent("torch.nn.functional.gaussian_nll_loss(pred, target, var, full=full, eps=eps)", "pytorch")
+          .equivalent(
+              "torch.nn.functional.gaussian_nll_loss(pred, target, var, full=full, eps=eps)",
+              "pytorch")
           .whenToUse(
               "Regression that also predicts its uncertainty (heteroscedastic noise, probabilistic"
                   + " forecasting); the variance can collapse on easy samples and inflate on hard ones"
@@ -82,8 +86,8 @@ public final class GaussianNllLoss extends AbstractLoss {
   }
 
   /**
-   * n divisible by 4: pred {@code (n/4, 4)}, var {@code (n/4)}; n = 2 mod 4: pred {@code (n/2, 2)}, var
-   * {@code (n/2, 1)}; odd n: pred and var {@code (n)}. Variances in [0.2, 2).
+   * n divisible by 4: pred {@code (n/4, 4)}, var {@code (n/4)}; n = 2 mod 4: pred {@code (n/2, 2)},
+   * var {@code (n/2, 1)}; odd n: pred and var {@code (n)}. Variances in [0.2, 2).
    */
   private static Tensor[] sample(Params p, SplittableRandom r, int n) {
     int[] shape;
@@ -128,7 +132,9 @@ public final class GaussianNllLoss extends AbstractLoss {
     if (Arrays.equals(lead, vs)) {
       return Math.max(ps[ps.length - 1], 1);
     }
-    if (vs.length == ps.length && vs[vs.length - 1] == 1 && Arrays.equals(lead, Arrays.copyOf(vs, vs.length - 1))) {
+    if (vs.length == ps.length
+        && vs[vs.length - 1] == 1
+        && Arrays.equals(lead, Arrays.copyOf(vs, vs.length - 1))) {
       return Math.max(ps[ps.length - 1], 1);
     }
     return 0;

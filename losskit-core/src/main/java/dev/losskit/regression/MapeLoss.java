@@ -22,13 +22,13 @@ import dev.losskit.internal.Samples;
  * }</pre>
  *
  * <p>Inputs: {@code pred} and {@code target} of equal shape, finite. The value is a fraction, not a
- * percentage. {@code eps} only bounds the division where {@code |target| < eps}: a target of 0 gives
- * {@code |pred| / eps}, large but finite. At {@code r = 0} the subgradient 0 is used, as PyTorch does
- * for {@code l1_loss}.
+ * percentage. {@code eps} only bounds the division where {@code |target| < eps}: a target of 0
+ * gives {@code |pred| / eps}, large but finite. At {@code r = 0} the subgradient 0 is used, as
+ * PyTorch does for {@code l1_loss}.
  *
  * <p>Equals {@code sklearn.metrics.mean_absolute_percentage_error(target, pred)} for the mean, with
- * {@code eps} set to scikit-learn's {@code 2.220446049250313e-16} (float64 machine epsilon); with the
- * default {@code eps = 1e-8} the two differ only where {@code |target| < 1e-8}.
+ * {@code eps} set to scikit-learn's {@code 2.220446049250313e-16} (float64 machine epsilon); with
+ * the default {@code eps = 1e-8} the two differ only where {@code |target| < 1e-8}.
  *
  * @see <a href="https://doi.org/10.1016/j.neucom.2015.12.114">de Myttenaere et al. (2016)</a>
  */
@@ -36,10 +36,12 @@ public final class MapeLoss extends AbstractLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("mape", Family.REGRESSION)
           .name("Mean absolute percentage error")
-          .summary("The absolute residual relative to the target, as a fraction: scale-free error for forecasts.")
+          .summary(
+              "The absolute residual relative to the target, as a fraction: scale-free error for forecasts.")
           .formula("l = |pred - target| / max(|target|, eps)")
           .gradient("dl/dpred = sign(pred - target) / max(|target|, eps), 0 at pred = target")
-          .param(ParamSpec.real("eps", 1e-8, Range.POSITIVE, "smallest target magnitude divided by"))
+          .param(
+              ParamSpec.real("eps", 1e-8, Range.POSITIVE, "smallest target magnitude divided by"))
           .traits(Trait.CONVEX, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET, Trait.ROBUST)
           .equivalent(
               "sklearn.metrics.mean_absolute_percentage_error(target, pred) (with eps = 2.220446049250313e-16)",

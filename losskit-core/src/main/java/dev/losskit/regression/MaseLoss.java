@@ -27,9 +27,9 @@ import java.util.SplittableRandom;
  *
  * <p>Inputs: {@code pred} and {@code target} of equal shape, finite; {@code insample}, the history
  * the forecast was made from, either 1-D of length T &gt; m (one scale for every element, any pred
- * shape), or {@code (N, T)} with pred of shape {@code (N, H)} (one scale per series: row i of pred is
- * scaled by row i of insample). The mean over elements is then the mean of the per-series MASE. A
- * series whose seasonal differences are all zero (scale 0) is rejected by name. There is no
+ * shape), or {@code (N, T)} with pred of shape {@code (N, H)} (one scale per series: row i of pred
+ * is scaled by row i of insample). The mean over elements is then the mean of the per-series MASE.
+ * A series whose seasonal differences are all zero (scale 0) is rejected by name. There is no
  * gradient with respect to {@code insample}; at {@code r = 0} the subgradient 0 is used.
  *
  * <p>No peer library has this loss; the formula of Hyndman and Koehler is the definition.
@@ -39,14 +39,22 @@ import java.util.SplittableRandom;
 public final class MaseLoss extends AbstractLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("mase", Family.REGRESSION)
-          .input("insample", "(T) or (N, T)", InputDomain.REAL, false, "in-sample history of the series")
+          .input(
+              "insample",
+              "(T) or (N, T)",
+              InputDomain.REAL,
+              false,
+              "in-sample history of the series")
           .name("Mean absolute scaled error")
-          .summary("The absolute error divided by the in-sample mean absolute error of the seasonal naive forecast.")
+          .summary(
+              "The absolute error divided by the in-sample mean absolute error of the seasonal naive forecast.")
           .formula(
               "l = |pred - target| / scale, scale = mean_{t >= m} |y_t - y_{t-m}| over insample y"
                   + " (one per series for (N, T) insample)")
           .gradient("dl/dpred = sign(pred - target) / scale, 0 at pred = target; none for insample")
-          .param(ParamSpec.integer("season", 1, Range.atLeast(1), "seasonal period m of the naive forecast"))
+          .param(
+              ParamSpec.integer(
+                  "season", 1, Range.atLeast(1), "seasonal period m of the naive forecast"))
           .traits(Trait.CONVEX, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET, Trait.ROBUST)
           .whenToUse(
               "Comparing or training forecasts across many series of different scales, including series"
@@ -67,8 +75,9 @@ public final class MaseLoss extends AbstractLoss {
   }
 
   /**
-   * Odd n: pred {@code (n)} with a 1-D insample; even n: pred {@code (2, n/2)} with one insample row
-   * per series. The insample series are random walks, so their seasonal differences are not zero.
+   * Odd n: pred {@code (n)} with a 1-D insample; even n: pred {@code (2, n/2)} with one insample
+   * row per series. The insample series are random walks, so their seasonal differences are not
+   * zero.
    */
   private static Tensor[] sample(Params p, SplittableRandom r, int n) {
     int m = (int) p.integer("season");
@@ -85,7 +94,9 @@ public final class MaseLoss extends AbstractLoss {
         y[s * length + t] = (float) level;
       }
     }
-    return new Tensor[] {Samples.normal(r, 2, shape), Samples.normal(r, 2, shape), Tensor.of(y, inShape)};
+    return new Tensor[] {
+      Samples.normal(r, 2, shape), Samples.normal(r, 2, shape), Tensor.of(y, inShape)
+    };
   }
 
   @Override
@@ -107,7 +118,10 @@ public final class MaseLoss extends AbstractLoss {
     int length = y.dim(-1);
     if (length <= season) {
       throw new IllegalArgumentException(
-          "insample: expected more than season = " + season + " values per series, found " + length);
+          "insample: expected more than season = "
+              + season
+              + " values per series, found "
+              + length);
     }
     int series = y.rank() == 2 ? y.dim(0) : 1;
     float[] x = y.data();

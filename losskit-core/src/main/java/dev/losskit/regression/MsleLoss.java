@@ -23,10 +23,10 @@ import dev.losskit.internal.Samples;
  * domain of log1p); values at or below -1 are rejected by name. {@code log1p} keeps full precision
  * for inputs near 0.
  *
- * <p>Equals {@code sklearn.metrics.mean_squared_log_error(target, pred)} for the mean, which accepts
- * non-negative inputs only. Keras' {@code MeanSquaredLogarithmicError} computes the same for inputs
- * of at least its epsilon (1e-7) but clips both inputs to that epsilon first, so it differs for
- * inputs in (-1, 1e-7), where this loss follows the formula.
+ * <p>Equals {@code sklearn.metrics.mean_squared_log_error(target, pred)} for the mean, which
+ * accepts non-negative inputs only. Keras' {@code MeanSquaredLogarithmicError} computes the same
+ * for inputs of at least its epsilon (1e-7) but clips both inputs to that epsilon first, so it
+ * differs for inputs in (-1, 1e-7), where this loss follows the formula.
  *
  * @see <a href="https://arxiv.org/abs/2504.04242">Elharrouss et al. (2025)</a>
  */
@@ -36,11 +36,14 @@ public final class MsleLoss extends AbstractLoss {
           .domain("pred", InputDomain.ABOVE_MINUS_ONE)
           .domain("target", InputDomain.ABOVE_MINUS_ONE)
           .name("Mean squared logarithmic error")
-          .summary("The squared difference of log(1 + x): squared error on a log scale, for targets spanning orders of magnitude.")
+          .summary(
+              "The squared difference of log(1 + x): squared error on a log scale, for targets spanning orders of magnitude.")
           .formula("l = (log1p(pred) - log1p(target))^2")
           .gradient("dl/dpred = 2 (log1p(pred) - log1p(target)) / (1 + pred)")
           .traits(Trait.SMOOTH, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET)
-          .equivalent("sklearn.metrics.mean_squared_log_error(target, pred) (non-negative inputs)", "scikit-learn")
+          .equivalent(
+              "sklearn.metrics.mean_squared_log_error(target, pred) (non-negative inputs)",
+              "scikit-learn")
           .whenToUse(
               "Regression of non-negative quantities spanning orders of magnitude (counts, prices,"
                   + " demand) where relative error matters; it penalises under-prediction more than"
@@ -48,7 +51,9 @@ public final class MsleLoss extends AbstractLoss {
           .reference(
               "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review, section 3",
               "https://arxiv.org/abs/2504.04242")
-          .sampler((p, r, n) -> new Tensor[] {Samples.uniform(r, -0.5, 5, n), Samples.uniform(r, -0.5, 5, n)})
+          .sampler(
+              (p, r, n) ->
+                  new Tensor[] {Samples.uniform(r, -0.5, 5, n), Samples.uniform(r, -0.5, 5, n)})
           .build(MsleLoss::new);
 
   private MsleLoss(Params p) {

@@ -49,7 +49,8 @@ public final class PoissonNllLoss extends AbstractLoss implements TwiceDifferent
       LossSpec.elementwise("poisson-nll", Family.REGRESSION)
           .domain("target", InputDomain.NONNEGATIVE)
           .name("Poisson negative log-likelihood")
-          .summary("Negative log-likelihood of counts under a Poisson distribution whose log-rate (or rate) is predicted.")
+          .summary(
+              "Negative log-likelihood of counts under a Poisson distribution whose log-rate (or rate) is predicted.")
           .formula(
               "l = exp(pred) - target pred (log-input) or pred - target log(pred + eps);"
                   + " full adds target log target - target + log(2 pi target) / 2 where target > 1")
@@ -58,7 +59,12 @@ public final class PoissonNllLoss extends AbstractLoss implements TwiceDifferent
                   + " dl/dpred = 1 - target / (pred + eps), d2l/dpred2 = target / (pred + eps)^2 otherwise")
           .param(ParamSpec.bool("log-input", true, "pred is the log of the rate"))
           .param(ParamSpec.bool("full", false, "add the Stirling approximation of log(target!)"))
-          .param(ParamSpec.real("eps", 1e-8, Range.POSITIVE, "added to the rate inside the log when log-input is false"))
+          .param(
+              ParamSpec.real(
+                  "eps",
+                  1e-8,
+                  Range.POSITIVE,
+                  "added to the rate inside the log when log-input is false"))
           .traits(Trait.CONVEX, Trait.SMOOTH, Trait.HESSIAN)
           .equivalent(
               "torch.nn.functional.poisson_nll_loss(pred, target, log_input=log-input, full=full, eps=eps)",
@@ -86,7 +92,9 @@ public final class PoissonNllLoss extends AbstractLoss implements TwiceDifferent
     this.eps = p.real("eps");
   }
 
-  /** Log-rates around 0 (or rates in [0.1, 5)) and Poisson counts of mean about 3, 0 and 1 included. */
+  /**
+   * Log-rates around 0 (or rates in [0.1, 5)) and Poisson counts of mean about 3, 0 and 1 included.
+   */
   private static Tensor[] sample(Params p, SplittableRandom r, int n) {
     Tensor pred = p.bool("log-input") ? Samples.normal(r, 1, n) : Samples.uniform(r, 0.1, 5, n);
     float[] counts = new float[n];
@@ -111,7 +119,10 @@ public final class PoissonNllLoss extends AbstractLoss implements TwiceDifferent
       for (int i = 0; i < p.length; i++) {
         if (!(p[i] >= 0)) {
           throw new IllegalArgumentException(
-              "pred: expected non-negative rates (log-input = false), found " + p[i] + " at index " + i);
+              "pred: expected non-negative rates (log-input = false), found "
+                  + p[i]
+                  + " at index "
+                  + i);
         }
       }
     }

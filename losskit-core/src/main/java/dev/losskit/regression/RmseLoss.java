@@ -20,9 +20,9 @@ import dev.losskit.internal.Samples;
  * d rmse / dpred_i = r_i / (N rmse)      (0 when rmse = 0)
  * }</pre>
  *
- * <p>Inputs: {@code pred} and {@code target} of equal shape, finite. The loss is not elementwise: the
- * square root applies to the mean over all elements, so the only reduction is {@code mean} and the
- * unreduced value is one scalar (shape {@code ()}). At a perfect fit (rmse = 0) the gradient is
+ * <p>Inputs: {@code pred} and {@code target} of equal shape, finite. The loss is not elementwise:
+ * the square root applies to the mean over all elements, so the only reduction is {@code mean} and
+ * the unreduced value is one scalar (shape {@code ()}). At a perfect fit (rmse = 0) the gradient is
  * undefined; 0, a subgradient, is returned. The sum of squares is accumulated in double; an empty
  * input gives 0.
  *
@@ -35,11 +35,13 @@ public final class RmseLoss extends AbstractLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("rmse", Family.REGRESSION)
           .name("Root mean squared error")
-          .summary("The square root of the mean squared residual: squared error in the target's units.")
+          .summary(
+              "The square root of the mean squared residual: squared error in the target's units.")
           .formula("rmse = sqrt(mean((pred - target)^2)), one value over all elements")
           .gradient("d rmse / dpred_i = (pred_i - target_i) / (N rmse), 0 when rmse = 0")
           .traits(Trait.CONVEX, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET)
-          .equivalent("sklearn.metrics.mean_squared_error(target, pred, squared=False)", "scikit-learn")
+          .equivalent(
+              "sklearn.metrics.mean_squared_error(target, pred, squared=False)", "scikit-learn")
           .whenToUse(
               "Reporting or optimising squared error on the target's own scale (forecasting, tabular"
                   + " regression); it has the minimiser of mse but a gradient scaled by 1/rmse, and is"

@@ -33,7 +33,8 @@ public final class SmapeLoss extends AbstractLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("smape", Family.REGRESSION)
           .name("Symmetric mean absolute percentage error")
-          .summary("The absolute residual relative to the mean magnitude of prediction and target, bounded by 2.")
+          .summary(
+              "The absolute residual relative to the mean magnitude of prediction and target, bounded by 2.")
           .formula("l = 2 |pred - target| / (|pred| + |target|), 0 where both are 0")
           .gradient(
               "dl/dpred = 2 sign(r) / a - 2 |r| sign(pred) / a^2, r = pred - target, a = |pred| + |target|;"

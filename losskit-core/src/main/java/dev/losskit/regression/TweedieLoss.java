@@ -33,13 +33,13 @@ import java.util.SplittableRandom;
  * non-negative, and positive for {@code power = 2}, whose deviance is undefined at 0 (rejected by
  * name). Where y = 0 the deviance is 2 mu^k / k (y log y = 0 for power 1).
  *
- * <p>Numerical notes: for y &gt; 0 the deviance is computed as 2 y^k (expm1(k d) / k - expm1(j d) / j)
- * with d = pred - log y and expm1(a d) / a read as d at a = 0, which has no cancellation near the
- * minimum or near power 1 and 2 and gives the Poisson and Gamma limits exactly. Each exponential
- * term mu^k = exp(k pred) and y mu^j = exp(log y + j pred) is exact while its exponent is at most
- * log(Float.MAX_VALUE / 2), about 88.03, and continued by its tangent line beyond: value and gradient
- * stay finite for every finite pred (|gradient| at most Float.MAX_VALUE), and the term's curvature is 0
- * there.
+ * <p>Numerical notes: for y &gt; 0 the deviance is computed as 2 y^k (expm1(k d) / k - expm1(j d) /
+ * j) with d = pred - log y and expm1(a d) / a read as d at a = 0, which has no cancellation near
+ * the minimum or near power 1 and 2 and gives the Poisson and Gamma limits exactly. Each
+ * exponential term mu^k = exp(k pred) and y mu^j = exp(log y + j pred) is exact while its exponent
+ * is at most log(Float.MAX_VALUE / 2), about 88.03, and continued by its tangent line beyond: value
+ * and gradient stay finite for every finite pred (|gradient| at most Float.MAX_VALUE), and the
+ * term's curvature is 0 there.
  *
  * <p>Equals {@code sklearn.metrics.mean_tweedie_deviance(target, exp(pred), power=power)} for the
  * mean.
@@ -60,9 +60,13 @@ public final class TweedieLoss extends AbstractLoss implements TwiceDifferentiab
           .gradient(
               "dl/dpred = 2 (mu^(2-rho) - y mu^(1-rho));"
                   + " d2l/dpred2 = 2 ((2-rho) mu^(2-rho) + (rho-1) y mu^(1-rho))")
-          .param(ParamSpec.real("power", 1.5, Range.closed(1, 2), "Tweedie power rho: 1 Poisson, 2 Gamma"))
+          .param(
+              ParamSpec.real(
+                  "power", 1.5, Range.closed(1, 2), "Tweedie power rho: 1 Poisson, 2 Gamma"))
           .traits(Trait.CONVEX, Trait.SMOOTH, Trait.NONNEGATIVE, Trait.HESSIAN)
-          .equivalent("sklearn.metrics.mean_tweedie_deviance(target, exp(pred), power=power)", "scikit-learn")
+          .equivalent(
+              "sklearn.metrics.mean_tweedie_deviance(target, exp(pred), power=power)",
+              "scikit-learn")
           .whenToUse(
               "Gradient boosting and neural regression of non-negative targets with many exact zeros and a"
                   + " heavy right tail (insurance claims, sales, rainfall); power between 1 and 2 sets how"
@@ -77,7 +81,9 @@ public final class TweedieLoss extends AbstractLoss implements TwiceDifferentiab
           .sampler(TweedieLoss::sample)
           .build(TweedieLoss::new);
 
-  /** Exponents above this are continued linearly, so that 2 exp(CAP) stays below Float.MAX_VALUE. */
+  /**
+   * Exponents above this are continued linearly, so that 2 exp(CAP) stays below Float.MAX_VALUE.
+   */
   private static final double CAP = Numerics.LOG_FLOAT_MAX - Math.log(2);
 
   private final double power;
@@ -117,7 +123,10 @@ public final class TweedieLoss extends AbstractLoss implements TwiceDifferentiab
       for (int i = 0; i < t.length; i++) {
         if (!(t[i] > 0)) {
           throw new IllegalArgumentException(
-              "target: expected positive values for power = 2 (Gamma deviance), found " + t[i] + " at index " + i);
+              "target: expected positive values for power = 2 (Gamma deviance), found "
+                  + t[i]
+                  + " at index "
+                  + i);
         }
       }
     }

@@ -70,7 +70,9 @@ class GaussianNllLossTest extends LossContractTest {
     return List.of(
         new BadInput(
             "negative variance",
-            new Tensor[] {Tensor.of(new float[2]), Tensor.of(new float[2]), Tensor.of(new float[] {1, -1})},
+            new Tensor[] {
+              Tensor.of(new float[2]), Tensor.of(new float[2]), Tensor.of(new float[] {1, -1})
+            },
             "var",
             "non-negative",
             "-1.0"),
@@ -134,7 +136,8 @@ class GaussianNllLossTest extends LossContractTest {
 
   @Test
   void varianceBelowEpsIsClampedButItsGradientIsNotCut() {
-    // As PyTorch 1.13 (clamp under no_grad): value at v = eps, gradient (1/v - r^2/v^2)/2 at v = eps.
+    // As PyTorch 1.13 (clamp under no_grad): value at v = eps, gradient (1/v - r^2/v^2)/2 at v =
+    // eps.
     double eps = 1e-3;
     Tensor pred = Tensor.of(new float[] {0.01f, 0.02f});
     Tensor target = Tensor.of(new float[] {0, 0});
@@ -152,7 +155,10 @@ class GaussianNllLossTest extends LossContractTest {
   @Test
   void fullAddsHalfLogTwoPiPerElement() {
     SplittableRandom r = new SplittableRandom(2);
-    Tensor[] in = Catalog.builtin().get("gaussian-nll").sample(Catalog.builtin().get("gaussian-nll").defaults(), r, 7);
+    Tensor[] in =
+        Catalog.builtin()
+            .get("gaussian-nll")
+            .sample(Catalog.builtin().get("gaussian-nll").defaults(), r, 7);
     double plain = gaussian(Map.of()).value(Reduction.SUM, in);
     double full = gaussian(Map.of("full", true)).value(Reduction.SUM, in);
     assertEquals(7 * 0.5 * Math.log(2 * Math.PI), full - plain, 1e-9);

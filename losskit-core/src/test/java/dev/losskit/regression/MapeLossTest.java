@@ -44,7 +44,9 @@ class MapeLossTest extends LossContractTest {
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
     return List.<Tensor[]>of(
         new Tensor[] {Tensor.of(new float[] {1, -1, 0, 1e3f}), Tensor.of(new float[] {0, 0, 0, 0})},
-        new Tensor[] {Tensor.of(new float[] {1e30f, -1e30f, 2}), Tensor.of(new float[] {1, 1e-30f, 2})});
+        new Tensor[] {
+          Tensor.of(new float[] {1e30f, -1e30f, 2}), Tensor.of(new float[] {1, 1e-30f, 2})
+        });
   }
 
   @Override
@@ -67,7 +69,10 @@ class MapeLossTest extends LossContractTest {
     Tensor target = Tensor.of(new float[] {3, -0.5f, 2, 7});
     Tensor pred = Tensor.of(new float[] {2.5f, 0, 2, 8});
     assertEquals(0.3273809523809524, mape(Map.of()).value(pred, target), 1e-7);
-    assertEquals(0.1, mape(Map.of()).value(Tensor.of(new float[] {110}), Tensor.of(new float[] {100})), 1e-7);
+    assertEquals(
+        0.1,
+        mape(Map.of()).value(Tensor.of(new float[] {110}), Tensor.of(new float[] {100})),
+        1e-7);
   }
 
   @Test
@@ -80,7 +85,10 @@ class MapeLossTest extends LossContractTest {
     assertEquals((1 - 1e-4f) / 1e-3, res.values().data()[2], 1e-2);
     assertArrayEquals(new float[] {1e3f, -1e3f, 1e3f}, res.grad(0).data(), 1e-2f);
     // Default eps 1e-8: large but finite.
-    assertEquals(2e8, mape(Map.of()).value(Reduction.SUM, Tensor.of(new float[] {2}), Tensor.of(new float[] {0})), 1);
+    assertEquals(
+        2e8,
+        mape(Map.of()).value(Reduction.SUM, Tensor.of(new float[] {2}), Tensor.of(new float[] {0})),
+        1);
   }
 
   @Test

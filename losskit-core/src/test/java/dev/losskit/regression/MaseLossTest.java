@@ -66,9 +66,15 @@ class MaseLossTest extends LossContractTest {
       big[t] = t * 1e30f;
     }
     return List.<Tensor[]>of(
-        new Tensor[] {Tensor.of(new float[] {1e30f, -1e30f, 0}), Tensor.of(new float[] {-1e30f, 0, 0}), Tensor.of(walk)},
         new Tensor[] {
-          Tensor.of(new float[] {1, 2, 3, 4}, 2, 2), Tensor.of(new float[] {1, -2, 3e30f, 4}, 2, 2), Tensor.of(big, 2, m + 2)
+          Tensor.of(new float[] {1e30f, -1e30f, 0}),
+          Tensor.of(new float[] {-1e30f, 0, 0}),
+          Tensor.of(walk)
+        },
+        new Tensor[] {
+          Tensor.of(new float[] {1, 2, 3, 4}, 2, 2),
+          Tensor.of(new float[] {1, -2, 3e30f, 4}, 2, 2),
+          Tensor.of(big, 2, m + 2)
         });
   }
 
@@ -104,7 +110,9 @@ class MaseLossTest extends LossContractTest {
             "(3, 5)"),
         new BadInput(
             "rank-2 insample with 1-D pred",
-            new Tensor[] {Tensor.of(new float[2]), Tensor.of(new float[2]), Tensor.of(new float[10], 2, 5)},
+            new Tensor[] {
+              Tensor.of(new float[2]), Tensor.of(new float[2]), Tensor.of(new float[10], 2, 5)
+            },
             "insample",
             "(2, 5)"),
         new BadInput(
@@ -129,7 +137,12 @@ class MaseLossTest extends LossContractTest {
     // |diffs| = 2, 2, 2: scale 2; errors 1 and 4.
     Tensor insample = Tensor.of(new float[] {0, 2, 4, 6});
     LossResult res =
-        mase(Map.of()).evaluate(Reduction.MEAN, Tensor.of(new float[] {1, 5}), Tensor.of(new float[] {2, 1}), insample);
+        mase(Map.of())
+            .evaluate(
+                Reduction.MEAN,
+                Tensor.of(new float[] {1, 5}),
+                Tensor.of(new float[] {2, 1}),
+                insample);
     assertEquals(1.25, res.value(), 1e-7);
     assertArrayEquals(new float[] {-0.25f, 0.25f}, res.grad(0).data(), 1e-7f);
     assertNull(res.grad("insample"));

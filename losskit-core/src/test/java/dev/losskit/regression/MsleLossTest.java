@@ -35,8 +35,13 @@ class MsleLossTest extends LossContractTest {
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
     float nearMinusOne = Math.nextUp(-1f);
     return List.<Tensor[]>of(
-        new Tensor[] {Tensor.of(new float[] {nearMinusOne, 1e30f, 0, 3e38f}), Tensor.of(new float[] {1e30f, nearMinusOne, 0, 0})},
-        new Tensor[] {Tensor.of(new float[] {1e-30f, nearMinusOne}), Tensor.of(new float[] {0, nearMinusOne})});
+        new Tensor[] {
+          Tensor.of(new float[] {nearMinusOne, 1e30f, 0, 3e38f}),
+          Tensor.of(new float[] {1e30f, nearMinusOne, 0, 0})
+        },
+        new Tensor[] {
+          Tensor.of(new float[] {1e-30f, nearMinusOne}), Tensor.of(new float[] {0, nearMinusOne})
+        });
   }
 
   @Override
@@ -74,7 +79,8 @@ class MsleLossTest extends LossContractTest {
 
   @Test
   void inputsBetweenMinusOneAndZeroFollowTheFormula() {
-    // Keras clips both inputs at 1e-7 and would give about 0; the catalogue formula gives log(0.5)^2.
+    // Keras clips both inputs at 1e-7 and would give about 0; the catalogue formula gives
+    // log(0.5)^2.
     Tensor pred = Tensor.of(new float[] {-0.5f});
     Tensor target = Tensor.of(new float[] {0});
     assertEquals(Math.pow(Math.log(0.5), 2), msle().value(pred, target), 1e-7);

@@ -103,17 +103,25 @@ class PoissonNllLossTest extends LossContractTest {
     assertEquals(5 * Math.log(5) - 5 + 0.5 * Math.log(10 * Math.PI), full[3] - plain[3], 1e-5);
     // The constant has no gradient.
     assertArrayEquals(
-        poisson(Map.of()).evaluate(Reduction.NONE, pred, target).grad(0).data(), fullRes.grad(0).data(), 0f);
+        poisson(Map.of()).evaluate(Reduction.NONE, pred, target).grad(0).data(),
+        fullRes.grad(0).data(),
+        0f);
   }
 
   @Test
   void rateInputUsesEpsInsideTheLog() {
     LossResult res =
-        poisson(Map.of("log-input", false)).evaluate(Reduction.NONE, Tensor.of(new float[] {0, 2}), Tensor.of(new float[] {3, 3}));
+        poisson(Map.of("log-input", false))
+            .evaluate(Reduction.NONE, Tensor.of(new float[] {0, 2}), Tensor.of(new float[] {3, 3}));
     assertEquals(-3 * Math.log(1e-8), res.values().data()[0], 1e-4);
     assertEquals(2 - 3 * Math.log(2 + 1e-8), res.values().data()[1], 1e-6);
     assertEquals(1 - 3 / 1e-8, res.grad(0).data()[0], 1);
-    assertEquals(3 / 1e-16, poisson(Map.of("log-input", false)).hessian(Tensor.of(new float[] {0}), Tensor.of(new float[] {3})).data()[0], 1e9);
+    assertEquals(
+        3 / 1e-16,
+        poisson(Map.of("log-input", false))
+            .hessian(Tensor.of(new float[] {0}), Tensor.of(new float[] {3}))
+            .data()[0],
+        1e9);
   }
 
   @Test
@@ -125,7 +133,9 @@ class PoissonNllLossTest extends LossContractTest {
     // Below the cap: exactly exp(p) - t p, as PyTorch in float32.
     assertEquals(Math.exp(88) - 2 * 88, res.values().data()[0], Math.exp(88) * 1e-6);
     // Beyond: the tangent line of exp at the cap (beyond float32 range: read in double, as a sum).
-    double beyond = poisson(Map.of()).value(Reduction.SUM, Tensor.of(new float[] {100}), Tensor.of(new float[] {2}));
+    double beyond =
+        poisson(Map.of())
+            .value(Reduction.SUM, Tensor.of(new float[] {100}), Tensor.of(new float[] {2}));
     assertEquals(Math.exp(cap) * (1 + 100 - cap) - 200, beyond, Math.exp(cap) * 1e-9);
     double sum = res.value();
     assertTrue(Double.isFinite(sum) && sum > Math.exp(cap) * 900, "sum " + sum);

@@ -36,7 +36,9 @@ class RmseLossTest extends LossContractTest {
   @Override
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
     return List.<Tensor[]>of(
-        new Tensor[] {Tensor.of(new float[] {3e38f, -3e38f, 0}), Tensor.of(new float[] {-3e38f, 3e38f, 0})},
+        new Tensor[] {
+          Tensor.of(new float[] {3e38f, -3e38f, 0}), Tensor.of(new float[] {-3e38f, 3e38f, 0})
+        },
         new Tensor[] {Tensor.of(new float[] {1, 2, 3}), Tensor.of(new float[] {1, 2, 3})},
         new Tensor[] {Tensor.of(new float[] {1e-30f, 0}), Tensor.of(new float[] {0, 1e-30f})});
   }
@@ -64,7 +66,11 @@ class RmseLossTest extends LossContractTest {
     double mse = Catalog.builtin().get("mse").create().value(p, t);
     assertEquals(Math.sqrt(mse), rmse().value(p, t), 1e-7 * Math.sqrt(mse));
     assertEquals(0, rmse().check(new Tensor[] {p, t}).length);
-    assertEquals(0.6123724356957945, rmse().value(Tensor.of(new float[] {2.5f, 0, 2, 8}), Tensor.of(new float[] {3, -0.5f, 2, 7})), 1e-7);
+    assertEquals(
+        0.6123724356957945,
+        rmse()
+            .value(Tensor.of(new float[] {2.5f, 0, 2, 8}), Tensor.of(new float[] {3, -0.5f, 2, 7})),
+        1e-7);
   }
 
   @Test
@@ -81,12 +87,16 @@ class RmseLossTest extends LossContractTest {
     LossResult res = rmse().evaluate(Tensor.of(new float[] {3, 0}), Tensor.of(new float[] {0, 4}));
     double v = Math.sqrt(12.5);
     assertEquals(v, res.value(), 1e-7);
-    assertArrayEquals(new float[] {(float) (3 / (2 * v)), (float) (-4 / (2 * v))}, res.grad(0).data(), 1e-7f);
+    assertArrayEquals(
+        new float[] {(float) (3 / (2 * v)), (float) (-4 / (2 * v))}, res.grad(0).data(), 1e-7f);
   }
 
   @Test
   void hugeResidualsDoNotOverflow() {
-    LossResult res = rmse().evaluate(Tensor.of(new float[] {3e38f, -3e38f}), Tensor.of(new float[] {-3e38f, 3e38f}));
+    LossResult res =
+        rmse()
+            .evaluate(
+                Tensor.of(new float[] {3e38f, -3e38f}), Tensor.of(new float[] {-3e38f, 3e38f}));
     assertEquals(6e38, res.value(), 1e33);
     assertArrayEquals(new float[] {0.5f, -0.5f}, res.grad(0).data(), 1e-6f);
   }

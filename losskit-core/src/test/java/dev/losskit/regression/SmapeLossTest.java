@@ -39,8 +39,14 @@ class SmapeLossTest extends LossContractTest {
   @Override
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
     return List.<Tensor[]>of(
-        new Tensor[] {Tensor.of(new float[] {0, 0, 1, 1e30f, -1e30f}), Tensor.of(new float[] {0, 1, 0, 0, 1e30f})},
-        new Tensor[] {Tensor.of(new float[] {1e-30f, 3e38f, -3e38f}), Tensor.of(new float[] {-1e-30f, -3e38f, 1})});
+        new Tensor[] {
+          Tensor.of(new float[] {0, 0, 1, 1e30f, -1e30f}),
+          Tensor.of(new float[] {0, 1, 0, 0, 1e30f})
+        },
+        new Tensor[] {
+          Tensor.of(new float[] {1e-30f, 3e38f, -3e38f}),
+          Tensor.of(new float[] {-1e-30f, -3e38f, 1})
+        });
   }
 
   @Override
@@ -60,7 +66,9 @@ class SmapeLossTest extends LossContractTest {
 
   @Test
   void bothZeroGivesZeroValueAndZeroGradient() {
-    LossResult res = smape().evaluate(Reduction.NONE, Tensor.of(new float[] {0, 0}), Tensor.of(new float[] {0, 3}));
+    LossResult res =
+        smape()
+            .evaluate(Reduction.NONE, Tensor.of(new float[] {0, 0}), Tensor.of(new float[] {0, 3}));
     assertArrayEquals(new float[] {0, 2}, res.values().data(), 0f);
     assertEquals(0f, res.grad(0).data()[0], 0f);
   }
@@ -73,17 +81,31 @@ class SmapeLossTest extends LossContractTest {
     for (float v : smape().evaluate(Reduction.NONE, p, t).values().data()) {
       assertTrue(v >= 0 && v <= 2, "value " + v);
     }
-    assertEquals(2.0, smape().value(Tensor.of(new float[] {3, -5}), Tensor.of(new float[] {-1, 0.5f})), 1e-7);
-    assertEquals(2 * 10.0 / 30.0, smape().value(Tensor.of(new float[] {10}), Tensor.of(new float[] {20})), 1e-7);
+    assertEquals(
+        2.0,
+        smape().value(Tensor.of(new float[] {3, -5}), Tensor.of(new float[] {-1, 0.5f})),
+        1e-7);
+    assertEquals(
+        2 * 10.0 / 30.0,
+        smape().value(Tensor.of(new float[] {10}), Tensor.of(new float[] {20})),
+        1e-7);
   }
 
   @Test
   void gradientAtZeroPredictionIsTheMidpointSubgradient() {
     // pred = 0, target = 1: one-sided slopes 0 (left) and -4 (right); sign(0) = 0 gives -2.
-    float g = smape().evaluate(Reduction.SUM, Tensor.of(new float[] {0}), Tensor.of(new float[] {1})).grad(0).data()[0];
+    float g =
+        smape()
+            .evaluate(Reduction.SUM, Tensor.of(new float[] {0}), Tensor.of(new float[] {1}))
+            .grad(0)
+            .data()[0];
     assertEquals(-2f, g, 1e-7f);
     // Away from the kinks the gradient is 2 sign(r) / a - 2 |r| sign(p) / a^2.
-    float g2 = smape().evaluate(Reduction.SUM, Tensor.of(new float[] {3}), Tensor.of(new float[] {1})).grad(0).data()[0];
+    float g2 =
+        smape()
+            .evaluate(Reduction.SUM, Tensor.of(new float[] {3}), Tensor.of(new float[] {1}))
+            .grad(0)
+            .data()[0];
     assertEquals(2.0 / 4 - 2.0 * 2 / 16, g2, 1e-7);
   }
 }

@@ -28,7 +28,11 @@ class TweedieLossTest extends LossContractTest {
   @Override
   protected List<Map<String, ?>> paramCases() {
     return List.of(
-        Map.of("power", "1"), Map.of("power", 1.2), Map.of("power", "1.8"), Map.of("power", 2.0), Map.of("power", "1.99"));
+        Map.of("power", "1"),
+        Map.of("power", 1.2),
+        Map.of("power", "1.8"),
+        Map.of("power", 2.0),
+        Map.of("power", "1.99"));
   }
 
   /** scikit-learn's mean_tweedie_deviance formulas with mu = exp(pred). */
@@ -46,9 +50,10 @@ class TweedieLossTest extends LossContractTest {
         l[i] = 2 * (Math.log(mu / y[i]) + y[i] / mu - 1);
       } else {
         l[i] =
-            2 * (Math.pow(y[i], 2 - rho) / ((1 - rho) * (2 - rho))
-                - y[i] * Math.pow(mu, 1 - rho) / (1 - rho)
-                + Math.pow(mu, 2 - rho) / (2 - rho));
+            2
+                * (Math.pow(y[i], 2 - rho) / ((1 - rho) * (2 - rho))
+                    - y[i] * Math.pow(mu, 1 - rho) / (1 - rho)
+                    + Math.pow(mu, 2 - rho) / (2 - rho));
       }
     }
     return Oracle.of(l);
@@ -59,8 +64,14 @@ class TweedieLossTest extends LossContractTest {
     boolean zeros = p.real("power") < 2;
     float z = zeros ? 0 : 1e-30f;
     return List.<Tensor[]>of(
-        new Tensor[] {Tensor.of(new float[] {1000, -1000, 1000, -1000, 88, -88}), Tensor.of(new float[] {z, z, 1e30f, 1e30f, 1e-30f, 3e38f})},
-        new Tensor[] {Tensor.of(new float[] {3e38f, -3e38f, 0, 69, -69}), Tensor.of(new float[] {1, 1, z, 1e-30f, 1e30f})});
+        new Tensor[] {
+          Tensor.of(new float[] {1000, -1000, 1000, -1000, 88, -88}),
+          Tensor.of(new float[] {z, z, 1e30f, 1e30f, 1e-30f, 3e38f})
+        },
+        new Tensor[] {
+          Tensor.of(new float[] {3e38f, -3e38f, 0, 69, -69}),
+          Tensor.of(new float[] {1, 1, z, 1e-30f, 1e30f})
+        });
   }
 
   @Override
@@ -95,7 +106,8 @@ class TweedieLossTest extends LossContractTest {
   void scikitLearnValue() {
     // mean_tweedie_deviance([2, 0, 1, 4], [0.5, 0.5, 2, 2], power=1.5)
     Tensor pred = Tensor.of(new double[] {Math.log(0.5), Math.log(0.5), Math.log(2), Math.log(2)});
-    assertEquals(1.7781745930520232, tweedie(1.5).value(pred, Tensor.of(new float[] {2, 0, 1, 4})), 1e-6);
+    assertEquals(
+        1.7781745930520232, tweedie(1.5).value(pred, Tensor.of(new float[] {2, 0, 1, 4})), 1e-6);
   }
 
   @Test
