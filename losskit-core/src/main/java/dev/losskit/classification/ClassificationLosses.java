@@ -8,6 +8,11 @@ public final class ClassificationLosses {
   private ClassificationLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of();
+    return List.of(
+        BceLoss.SPEC,
+        BceWithLogitsLoss.SPEC,
+        BalancedCeLoss.SPEC,
+        FocalLoss.SPEC,
+        SigmoidFocalLoss.SPEC);
   }
 }
