@@ -9,6 +9,11 @@ public final class ClassificationLosses {
 
   public static List<LossSpec> specs() {
     return List.of(
+        BceLoss.SPEC,
+        BceWithLogitsLoss.SPEC,
+        BalancedCeLoss.SPEC,
+        FocalLoss.SPEC,
+        SigmoidFocalLoss.SPEC,
         HingeLoss.SPEC,
         SquaredHingeLoss.SPEC,
         CategoricalHingeLoss.SPEC,
