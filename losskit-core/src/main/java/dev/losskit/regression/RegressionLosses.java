@@ -10,6 +10,15 @@ public final class RegressionLosses {
   public static List<LossSpec> specs() {
     return List.of(
         MseLoss.SPEC,
-        HuberLoss.SPEC);
+        MaeLoss.SPEC,
+        EuclideanLoss.SPEC,
+        HuberLoss.SPEC,
+        SmoothL1Loss.SPEC,
+        LogCoshLoss.SPEC,
+        PseudoHuberLoss.SPEC,
+        CharbonnierLoss.SPEC,
+        GeneralRobustLoss.SPEC,
+        QuantileLoss.SPEC,
+        MultiQuantileLoss.SPEC);
   }
 }
