@@ -42,8 +42,9 @@ import dev.losskit.internal.Samples;
  * O(u^3) while its terms are O(u)) and near alpha = 0; there the kernel sums its power series in
  * {@code u} (with a two-term recurrence, no cancellation) or uses its Taylor expansion around 0. The
  * alpha derivative diverges like {@code -(z / 4) log|alpha - 2|} as alpha approaches 2 and is
- * infinite at 2: within 2^-23 of 2 (only alpha = 2 itself among float32 inputs) the kernel returns
- * its value at distance 2^-23, the float32 spacing below 2. At alpha = -inf it is 0.
+ * infinite at 2: closer than 2^-23 to 2 (among float32 inputs, only alpha = 2 itself) the kernel
+ * returns its value at 2 - 2^-23 (above 2: at 2 + 2^-23), the nearest float32 below 2. At alpha =
+ * -inf it is 0.
  *
  * <p>No PyTorch function; Barron's reference code {@code
  * robust_loss_pytorch.general.lossfun(pred - target, alpha, scale)} computes the same formula (with
@@ -163,7 +164,7 @@ public final class GeneralRobustLoss extends AbstractLoss {
     }
     double b = Math.abs(a - 2);
     if (b < GAP_AT_TWO) {
-      a = a < 2 ? 2 - GAP_AT_TWO : 2 + GAP_AT_TWO;
+      a = a <= 2 ? 2 - GAP_AT_TWO : 2 + GAP_AT_TWO;
       b = GAP_AT_TWO;
     }
     double s = a > 2 ? 1 : -1;
