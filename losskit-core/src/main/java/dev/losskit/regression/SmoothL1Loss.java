@@ -26,7 +26,8 @@ import dev.losskit.internal.Elementwise;
  *
  * <p>Numerical notes: no division by {@code beta} happens when it is 0 (the quadratic branch is then
  * empty). For {@code beta > 0} the loss is continuously differentiable; for {@code beta = 0} it has the
- * kink of the absolute value, with subgradient 0 at {@code r = 0} as in PyTorch.
+ * kink of the absolute value, with subgradient 0 at {@code r = 0} as {@code l1_loss} gives (PyTorch
+ * 1.13's {@code smooth_l1_loss} gives -1 there, pytorch/pytorch#96813, fixed in 2.1).
  *
  * <p>Equals {@code torch.nn.functional.smooth_l1_loss(pred, target, beta=beta)}; it is {@code huber}
  * with {@code delta = beta} divided by {@code beta}.
