@@ -205,6 +205,13 @@ public final class ParamSpec {
   }
 
   private double number(String s) {
+    String w = s.toLowerCase(Locale.ROOT);
+    if (w.equals("inf") || w.equals("+inf")) {
+      return Double.POSITIVE_INFINITY;
+    }
+    if (w.equals("-inf")) {
+      return Double.NEGATIVE_INFINITY;
+    }
     try {
       double v = Double.parseDouble(s);
       if (Double.isNaN(v)) {

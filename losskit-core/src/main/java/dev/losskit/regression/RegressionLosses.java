@@ -10,7 +10,16 @@ public final class RegressionLosses {
   public static List<LossSpec> specs() {
     return List.of(
         MseLoss.SPEC,
+        MaeLoss.SPEC,
+        EuclideanLoss.SPEC,
         HuberLoss.SPEC,
+        SmoothL1Loss.SPEC,
+        LogCoshLoss.SPEC,
+        PseudoHuberLoss.SPEC,
+        CharbonnierLoss.SPEC,
+        GeneralRobustLoss.SPEC,
+        QuantileLoss.SPEC,
+        MultiQuantileLoss.SPEC,
         MapeLoss.SPEC,
         SmapeLoss.SPEC,
         MsleLoss.SPEC,

@@ -1,0 +1,78 @@
+package dev.losskit.regression;
+
+import dev.losskit.AbstractLoss;
+import dev.losskit.Family;
+import dev.losskit.LossSpec;
+import dev.losskit.Params;
+import dev.losskit.Tensor;
+import dev.losskit.Trait;
+import dev.losskit.internal.Elementwise;
+
+/**
+ * Mean absolute error: the absolute residual, for Laplace noise and when every unit of error should
+ * cost the same, so that outliers pull no harder than other points.
+ *
+ * <pre>{@code
+ * r    = pred - target
+ * l    = |r|
+ * dl/dpred = sign(r)   (0 at r = 0)
+ * }</pre>
+ *
+ * <p>Inputs: {@code pred} and {@code target} of equal shape, finite.
+ *
+ * <p>Numerical notes: at {@code r = 0} the loss has a kink; the kernel returns the subgradient 0
+ * there, as PyTorch does.
+ *
+ * <p>Equals {@code torch.nn.functional.l1_loss(pred, target)}.
+ *
+ * @see <a href="https://arxiv.org/abs/2504.04242">Elharrouss et al. (2025), section 3</a>
+ */
+public final class MaeLoss extends AbstractLoss {
+  public static final LossSpec SPEC =
+      LossSpec.elementwise("mae", Family.REGRESSION)
+          .name("Mean absolute error")
+          .summary("The absolute residual; the maximum-likelihood loss under Laplace noise, estimating the median.")
+          .formula("l = |pred - target|")
+          .gradient("dl/dpred = sign(pred - target), 0 at pred = target")
+          .traits(Trait.CONVEX, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET, Trait.ROBUST)
+          .equivalent("torch.nn.functional.l1_loss(pred, target)", "pytorch")
+          .aliases("l1")
+          .whenToUse(
+              "Regression with outliers or heavy-tailed noise, and pixel-wise image losses (restoration,"
+                  + " super-resolution): every residual costs in proportion to its size. Its gradient has"
+                  + " constant magnitude and a kink at zero, so convergence near the optimum is slower than"
+                  + " with mse or huber.")
+          .reference("Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review, section 3",
+              "https://arxiv.org/abs/2504.04242")
+          .sampler((p, r, n) -> ResidualSamples.awayFromZero(r, n, 0.05, 3))
+          .build(MaeLoss::new);
+
+  private MaeLoss(Params p) {
+    super(SPEC, p);
+  }
+
+  @Override
+  public int[] check(Tensor[] in) {
+    return Elementwise.check(SPEC, in);
+  }
+
+  @Override
+  public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
+    float[] p = in[0].data();
+    float[] t = in[1].data();
+    float[] g = grads == null ? null : grads[0];
+    double sum = 0;
+    for (int i = 0; i < p.length; i++) {
+      double r = (double) p[i] - t[i];
+      double l = Math.abs(r);
+      sum += l;
+      if (values != null) {
+        values[i] = (float) l;
+      }
+      if (g != null) {
+        g[i] = (float) (Math.signum(r) * scale);
+      }
+    }
+    return sum;
+  }
+}
