@@ -22,12 +22,12 @@ import dev.losskit.internal.Samples;
  * }</pre>
  *
  * <p>Inputs: {@code pred} p, probabilities in [0, 1], any shape; {@code target} t in [0, 1] (binary
- * labels, or soft labels whose mean gives beta), the shape of {@code pred}. beta is computed over the
- * whole batch, every element of {@code target}; the mean divides by the number of elements.
+ * labels, or soft labels whose mean gives beta), the shape of {@code pred}. beta is computed over
+ * the whole batch, every element of {@code target}; the mean divides by the number of elements.
  *
  * <p>Numerical notes: the logarithms are clamped at -100 and the gradient's denominator floored at
- * 1e-12, exactly as {@code bce} (PyTorch's {@code binary_cross_entropy}) does, so p of exactly 0 or 1
- * gives finite values and gradients; for binary targets the loss equals {@code bce} with weights
+ * 1e-12, exactly as {@code bce} (PyTorch's {@code binary_cross_entropy}) does, so p of exactly 0 or
+ * 1 gives finite values and gradients; for binary targets the loss equals {@code bce} with weights
  * {@code beta t + (1 - beta)(1 - t)}, values and gradients alike.
  *
  * <p>Equals the catalogue formula; no library has it (the reference values are that formula written
@@ -85,13 +85,16 @@ public final class BalancedCeLoss extends AbstractLoss {
       double pos = beta * ti;
       double neg = (1 - beta) * (1 - ti);
       double l =
-          -pos * Math.max(Math.log(pi), BceLoss.LOG_FLOOR) - neg * Math.max(Math.log1p(-pi), BceLoss.LOG_FLOOR);
+          -pos * Math.max(Math.log(pi), BceLoss.LOG_FLOOR)
+              - neg * Math.max(Math.log1p(-pi), BceLoss.LOG_FLOOR);
       sum += l;
       if (values != null) {
         values[i] = (float) l;
       }
       if (g != null) {
-        g[i] = (float) (scale * (neg * pi - pos * (1 - pi)) / Math.max((1 - pi) * pi, BceLoss.EPSILON));
+        g[i] =
+            (float)
+                (scale * (neg * pi - pos * (1 - pi)) / Math.max((1 - pi) * pi, BceLoss.EPSILON));
       }
     }
     return sum;

@@ -19,11 +19,11 @@ import dev.losskit.internal.Samples;
  * dl/dp   = w (p - t) / max((1 - p) p, 1e-12)
  * }</pre>
  *
- * <p>Inputs: {@code pred} p, probabilities in [0, 1], any shape; {@code target} t in [0, 1] (hard or
- * soft labels), the shape of {@code pred}; optional {@code weight} w, non-negative, of the shape of
- * {@code pred} or of any shape that broadcasts to it ({@code (C)} for {@code (N, C)}, {@code (C, 1,
- * 1)} for {@code (N, C, H, W)}, a scalar). The mean divides by the number of elements, whatever the
- * weights.
+ * <p>Inputs: {@code pred} p, probabilities in [0, 1], any shape; {@code target} t in [0, 1] (hard
+ * or soft labels), the shape of {@code pred}; optional {@code weight} w, non-negative, of the shape
+ * of {@code pred} or of any shape that broadcasts to it ({@code (C)} for {@code (N, C)}, {@code (C,
+ * 1, 1)} for {@code (N, C, H, W)}, a scalar). The mean divides by the number of elements, whatever
+ * the weights.
  *
  * <p>Numerical notes: both logarithms are clamped at -100, so p of exactly 0 or 1 gives finite
  * values (at most 100 w). The gradient is PyTorch's backward formula: the exact derivative wherever
@@ -31,8 +31,8 @@ import dev.losskit.internal.Samples;
  * exactly 0 or 1 gives a finite gradient ({@code -w t 1e12} at p = 0, {@code w (1 - t) 1e12} at p =
  * 1) that still points towards the target.
  *
- * <p>Equals {@code torch.nn.functional.binary_cross_entropy(pred, target, weight=weight)}, value and
- * gradient, including p of exactly 0 and 1.
+ * <p>Equals {@code torch.nn.functional.binary_cross_entropy(pred, target, weight=weight)}, value
+ * and gradient, including p of exactly 0 and 1.
  *
  * @see <a href="https://doi.org/10.1111/j.2517-6161.1958.tb00292.x">Cox (1958), The regression
  *     analysis of binary sequences</a>
@@ -51,10 +51,12 @@ public final class BceLoss extends AbstractLoss {
           .name("Binary cross-entropy")
           .summary(
               "The negative Bernoulli log-likelihood of targets in [0, 1] under predicted probabilities.")
-          .formula("l = -w (t max(log p, -100) + (1 - t) max(log(1 - p), -100)), p = pred, t = target")
+          .formula(
+              "l = -w (t max(log p, -100) + (1 - t) max(log(1 - p), -100)), p = pred, t = target")
           .gradient("dl/dpred = w (p - t) / max((1 - p) p, 1e-12)")
           .traits(Trait.CONVEX, Trait.SMOOTH, Trait.NONNEGATIVE)
-          .equivalent("torch.nn.functional.binary_cross_entropy(pred, target, weight=weight)", "pytorch")
+          .equivalent(
+              "torch.nn.functional.binary_cross_entropy(pred, target, weight=weight)", "pytorch")
           .whenToUse(
               "Binary and multi-label classification, and binary masks, when the model already outputs"
                   + " probabilities; on logits use bce-with-logits, which is stabler and saturates less."
@@ -66,7 +68,9 @@ public final class BceLoss extends AbstractLoss {
           .reference(
               "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review",
               "https://arxiv.org/abs/2504.04242")
-          .sampler((p, r, n) -> new Tensor[] {Samples.probabilities(r, n), Samples.uniform(r, 0, 1, n), null})
+          .sampler(
+              (p, r, n) ->
+                  new Tensor[] {Samples.probabilities(r, n), Samples.uniform(r, 0, 1, n), null})
           .build(BceLoss::new);
 
   /** PyTorch's floor on (1 - p) p in the gradient. */
@@ -101,7 +105,9 @@ public final class BceLoss extends AbstractLoss {
       double ti = t[i];
       double wi = w == null ? 1 : w[wb.index(i)];
       double l =
-          -wi * (ti * Math.max(Math.log(pi), LOG_FLOOR) + (1 - ti) * Math.max(Math.log1p(-pi), LOG_FLOOR));
+          -wi
+              * (ti * Math.max(Math.log(pi), LOG_FLOOR)
+                  + (1 - ti) * Math.max(Math.log1p(-pi), LOG_FLOOR));
       sum += l;
       if (values != null) {
         values[i] = (float) l;

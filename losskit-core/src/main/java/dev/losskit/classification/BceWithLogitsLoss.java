@@ -24,18 +24,18 @@ import dev.losskit.internal.Samples;
  * d2l/dx2    = w (q t + 1 - t) sigmoid(x) sigmoid(-x)
  * }</pre>
  *
- * <p>Inputs: {@code pred}, finite logits of any shape; {@code target} in [0, 1], the shape of {@code
- * pred}; optional {@code weight} (per-element rescaling) and {@code pos-weight} (weight of the
- * positive term, typically one per class: shape {@code (C)} for {@code pred} of shape {@code (...,
- * C)}), both non-negative and of any shape that broadcasts to {@code pred}'s, as in PyTorch. The
- * mean divides by the number of elements.
+ * <p>Inputs: {@code pred}, finite logits of any shape; {@code target} in [0, 1], the shape of
+ * {@code pred}; optional {@code weight} (per-element rescaling) and {@code pos-weight} (weight of
+ * the positive term, typically one per class: shape {@code (C)} for {@code pred} of shape {@code
+ * (..., C)}), both non-negative and of any shape that broadcasts to {@code pred}'s, as in PyTorch.
+ * The mean divides by the number of elements.
  *
- * <p>Numerical notes: {@code softplus(x) = max(x, 0) + log1p(exp(-|x|))} never overflows; the loss is
- * a sum of two non-negative terms and the gradient a difference of two sigmoids computed each
+ * <p>Numerical notes: {@code softplus(x) = max(x, 0) + log1p(exp(-|x|))} never overflows; the loss
+ * is a sum of two non-negative terms and the gradient a difference of two sigmoids computed each
  * without cancellation, so logits of +/-1000 give exact values and gradients.
  *
- * <p>Equals {@code torch.nn.functional.binary_cross_entropy_with_logits(pred, target, weight=weight,
- * pos_weight=pos_weight)}.
+ * <p>Equals {@code torch.nn.functional.binary_cross_entropy_with_logits(pred, target,
+ * weight=weight, pos_weight=pos_weight)}.
  *
  * @see <a href="https://doi.org/10.1111/j.2517-6161.1958.tb00292.x">Cox (1958), The regression
  *     analysis of binary sequences</a>
@@ -60,7 +60,8 @@ public final class BceWithLogitsLoss extends AbstractLoss implements TwiceDiffer
           .summary(
               "The negative Bernoulli log-likelihood of targets in [0, 1] under sigmoid(logits), computed"
                   + " stably from the logits.")
-          .formula("l = w (q t softplus(-x) + (1 - t) softplus(x)), x = pred, t = target, q = pos-weight")
+          .formula(
+              "l = w (q t softplus(-x) + (1 - t) softplus(x)), x = pred, t = target, q = pos-weight")
           .gradient(
               "dl/dpred = w ((q t + 1 - t) sigmoid(x) - q t);"
                   + " d2l/dpred2 = w (q t + 1 - t) sigmoid(x) (1 - sigmoid(x))")
@@ -82,7 +83,9 @@ public final class BceWithLogitsLoss extends AbstractLoss implements TwiceDiffer
               "https://arxiv.org/abs/2504.04242")
           .sampler(
               (p, r, n) ->
-                  new Tensor[] {Samples.normal(r, 2, n), BinarySampling.mixedTargets(r, n), null, null})
+                  new Tensor[] {
+                    Samples.normal(r, 2, n), BinarySampling.mixedTargets(r, n), null, null
+                  })
           .build(BceWithLogitsLoss::new);
 
   private BceWithLogitsLoss(Params p) {

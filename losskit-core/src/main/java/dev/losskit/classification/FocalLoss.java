@@ -33,10 +33,10 @@ import dev.losskit.internal.Samples;
  * (default 1e-7) the clip. The mean divides by the number of elements.
  *
  * <p>Numerical notes: clipping keeps p_t in [eps, 1 - eps], so the value is at most {@code
- * -max(alpha, 1 - alpha) log(eps)} and {@code (1 - p_t)^(gamma - 1)} stays finite for gamma below 1.
- * As with any clip, the gradient is zero where p lies outside [eps, 1 - eps] (PyTorch's and Keras's
- * clip gradients behave the same way), so a prediction of exactly 0 or 1 gets no gradient. The clip
- * bounds are computed in double (1 - 1e-7, not its float32 rounding 1 - 1.19e-7).
+ * -max(alpha, 1 - alpha) log(eps)} and {@code (1 - p_t)^(gamma - 1)} stays finite for gamma below
+ * 1. As with any clip, the gradient is zero where p lies outside [eps, 1 - eps] (PyTorch's and
+ * Keras's clip gradients behave the same way), so a prediction of exactly 0 or 1 gets no gradient.
+ * The clip bounds are computed in double (1 - 1e-7, not its float32 rounding 1 - 1.19e-7).
  *
  * <p>Equals the review's formula and code; no peer library takes probabilities (the reference
  * values are the formula written with PyTorch operations and {@code torch.clamp}). On logits use
@@ -96,7 +96,8 @@ public final class FocalLoss extends AbstractLoss {
     float[] t = in[1].data();
     for (int i = 0; i < t.length; i++) {
       if (t[i] != 0 && t[i] != 1) {
-        throw new IllegalArgumentException("target: expected labels 0 or 1, found " + t[i] + " at index " + i);
+        throw new IllegalArgumentException(
+            "target: expected labels 0 or 1, found " + t[i] + " at index " + i);
       }
     }
     return in[0].shape();

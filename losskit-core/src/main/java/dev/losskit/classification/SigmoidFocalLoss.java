@@ -54,7 +54,10 @@ public final class SigmoidFocalLoss extends AbstractLoss implements TwiceDiffere
           .domain("target", InputDomain.PROBABILITY)
           .param(
               ParamSpec.real(
-                  "alpha", 0.25, Range.closed(-1, 1), "weight of the positive class in [0, 1]; -1 disables it"))
+                  "alpha",
+                  0.25,
+                  Range.closed(-1, 1),
+                  "weight of the positive class in [0, 1]; -1 disables it"))
           .param(ParamSpec.real("gamma", 2.0, Range.NONNEGATIVE, "focusing exponent of (1 - p_t)"))
           .name("Sigmoid focal")
           .summary(
@@ -80,7 +83,8 @@ public final class SigmoidFocalLoss extends AbstractLoss implements TwiceDiffere
               "Lin et al. (2017), Focal loss for dense object detection, ICCV",
               "https://arxiv.org/abs/1708.02002")
           .sampler(
-              (p, r, n) -> new Tensor[] {Samples.normal(r, 2, n), BinarySampling.mixedTargets(r, n)})
+              (p, r, n) ->
+                  new Tensor[] {Samples.normal(r, 2, n), BinarySampling.mixedTargets(r, n)})
           .build(SigmoidFocalLoss::new);
 
   private final double alpha;
@@ -92,7 +96,9 @@ public final class SigmoidFocalLoss extends AbstractLoss implements TwiceDiffere
     this.gamma = p.real("gamma");
     if (alpha < 0 && alpha != -1) {
       throw new IllegalArgumentException(
-          "parameter alpha: expected -1 or a number in [0, 1], found '" + ParamSpec.render(alpha) + "'");
+          "parameter alpha: expected -1 or a number in [0, 1], found '"
+              + ParamSpec.render(alpha)
+              + "'");
     }
   }
 
@@ -145,7 +151,11 @@ public final class SigmoidFocalLoss extends AbstractLoss implements TwiceDiffere
       double a = alpha < 0 ? 1 : alpha * ti + (1 - alpha) * (1 - ti);
       double r = ratio(ti, s, u, m);
       double sMinusT = (1 - ti) * s - ti * u;
-      double inner = gamma * (gamma - 1) * r * r * ce + gamma * r * (u - s) * ce + 2 * gamma * r * sMinusT + s * u;
+      double inner =
+          gamma * (gamma - 1) * r * r * ce
+              + gamma * r * (u - s) * ce
+              + 2 * gamma * r * sMinusT
+              + s * u;
       out[i] = (float) (a * Math.pow(m, gamma) * inner);
     }
   }

@@ -7,9 +7,9 @@ import dev.losskit.Tensor;
  * Maps element indices of a prediction to the elements of a weight tensor that broadcasts to the
  * prediction's shape, as PyTorch broadcasts {@code weight} and {@code pos_weight}: the weight's
  * dimensions align with the prediction's last dimensions, and each is either equal or 1. A weight
- * of the prediction's shape, a scalar, or one of shape {@code (C)} for a prediction {@code (..., C)}
- * take fast paths; any other broadcast shape (such as {@code (C, 1, 1)} for {@code (N, C, H, W)})
- * takes the general one.
+ * of the prediction's shape, a scalar, or one of shape {@code (C)} for a prediction {@code (...,
+ * C)} take fast paths; any other broadcast shape (such as {@code (C, 1, 1)} for {@code (N, C, H,
+ * W)}) takes the general one.
  */
 final class WeightBroadcast {
   private static final int SAME = 0;
@@ -19,6 +19,7 @@ final class WeightBroadcast {
 
   private final int mode;
   private final int size;
+
   /** The prediction's dimensions and the weight's strides along them (0 where broadcast). */
   private final int[] dims;
 

@@ -38,7 +38,8 @@ public final class CharbonnierLoss extends AbstractLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("charbonnier", Family.REGRESSION)
           .name("Charbonnier")
-          .summary("sqrt(r^2 + eps^2): L1 made differentiable at zero, the pixel loss of image restoration.")
+          .summary(
+              "sqrt(r^2 + eps^2): L1 made differentiable at zero, the pixel loss of image restoration.")
           .formula("l = sqrt((pred - target)^2 + eps^2)")
           .gradient("dl/dpred = r / sqrt(r^2 + eps^2), r = pred - target")
           .param(ParamSpec.real("eps", 1e-3, Range.POSITIVE, "smoothing scale near zero residual"))
@@ -48,9 +49,11 @@ public final class CharbonnierLoss extends AbstractLoss {
               "Pixel-wise reconstruction in super-resolution, deblurring, denoising and dehazing, where"
                   + " L1 gives sharper results than L2 but a smooth gradient at zero helps optimisation."
                   + " With a small eps it is nearly L1, so its curvature near zero is large (about 1/eps).")
-          .reference("Charbonnier et al. (1997), Deterministic edge-preserving regularization in computed imaging",
+          .reference(
+              "Charbonnier et al. (1997), Deterministic edge-preserving regularization in computed imaging",
               "https://doi.org/10.1109/83.551699")
-          .reference("Lai et al. (2017), Deep Laplacian pyramid networks for fast and accurate super-resolution",
+          .reference(
+              "Lai et al. (2017), Deep Laplacian pyramid networks for fast and accurate super-resolution",
               "https://arxiv.org/abs/1704.03915")
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 1, n), Samples.normal(r, 1, n)})
           .build(CharbonnierLoss::new);

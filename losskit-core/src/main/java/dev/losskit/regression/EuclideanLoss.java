@@ -11,8 +11,8 @@ import dev.losskit.internal.Elementwise;
 import dev.losskit.internal.Samples;
 
 /**
- * Euclidean loss: half the squared residual, summed by default, so that the gradient is the residual
- * itself; the classic "1/2 sum of squares" of least squares and early networks.
+ * Euclidean loss: half the squared residual, summed by default, so that the gradient is the
+ * residual itself; the classic "1/2 sum of squares" of least squares and early networks.
  *
  * <pre>{@code
  * r    = pred - target
@@ -23,11 +23,11 @@ import dev.losskit.internal.Samples;
  * <p>Inputs: {@code pred} and {@code target} of equal shape, finite. The default reduction is
  * {@code sum}; {@code mean} divides by the number of elements.
  *
- * <p>Numerical notes: the square is taken in double, so residuals up to the float32 range give finite
- * values.
+ * <p>Numerical notes: the square is taken in double, so residuals up to the float32 range give
+ * finite values.
  *
- * <p>No library has it under this name; it equals {@code 0.5 * ((pred - target) ** 2).sum()}, and half
- * of {@code torch.nn.functional.mse_loss(pred, target, reduction="sum")}.
+ * <p>No library has it under this name; it equals {@code 0.5 * ((pred - target) ** 2).sum()}, and
+ * half of {@code torch.nn.functional.mse_loss(pred, target, reduction="sum")}.
  *
  * @see <a href="https://arxiv.org/abs/2504.04242">Elharrouss et al. (2025), section 3</a>
  */
@@ -35,7 +35,8 @@ public final class EuclideanLoss extends AbstractLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("euclidean", Family.REGRESSION)
           .name("Euclidean")
-          .summary("Half the squared residual, summed: the least-squares objective whose gradient is the residual.")
+          .summary(
+              "Half the squared residual, summed: the least-squares objective whose gradient is the residual.")
           .formula("l = (pred - target)^2 / 2; default reduction sum")
           .gradient("dl/dpred = pred - target")
           .traits(Trait.CONVEX, Trait.SMOOTH, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET)
@@ -45,9 +46,11 @@ public final class EuclideanLoss extends AbstractLoss {
               "Where a model or paper specifies the Euclidean loss (1/2 sum of squared errors, as in Caffe"
                   + " and early regression networks): it is mse up to a factor and a sum instead of a mean, so"
                   + " its gradient scales with the batch size and outliers dominate it as they dominate mse.")
-          .reference("Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review, section 3",
+          .reference(
+              "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review, section 3",
               "https://arxiv.org/abs/2504.04242")
-          .reference("Jia et al. (2014), Caffe: convolutional architecture for fast feature embedding (EuclideanLoss)",
+          .reference(
+              "Jia et al. (2014), Caffe: convolutional architecture for fast feature embedding (EuclideanLoss)",
               "https://arxiv.org/abs/1408.5093")
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 1, n), Samples.normal(r, 1, n)})
           .build(EuclideanLoss::new);

@@ -32,23 +32,22 @@ import dev.losskit.internal.Samples;
  * <p>Inputs: {@code pred} and {@code target} of equal shape, finite; optional {@code alpha} of the
  * same shape, finite, which replaces the parameter element by element and receives a gradient.
  * Parameters: {@code alpha} any number or {@code -inf} (text "-inf" or "-Infinity"), {@code scale}
- * > 0. Special values: alpha = 1 is {@code sqrt(z + 1) - 1} (pseudo-huber with delta = scale, divided
- * by scale^2), alpha = -2 is Geman-McClure {@code 2 z / (z + 4)}.
+ * > 0. Special values: alpha = 1 is {@code sqrt(z + 1) - 1} (pseudo-huber with delta = scale,
+ * divided by scale^2), alpha = -2 is Geman-McClure {@code 2 z / (z + 4)}.
  *
- * <p>Numerical notes: the value is evaluated as {@code b / alpha * expm1(alpha / 2 * log1p(z / b))},
- * which is accurate for every alpha except exactly 0 and 2, where the limits are used; within 1e-5 of
- * alpha = 0 a second-order Taylor expansion in alpha replaces it (the quotient {@code b / alpha}
- * would overflow). The alpha derivative cancels badly in closed form for small {@code u} (it is
- * O(u^3) while its terms are O(u)) and near alpha = 0; there the kernel sums its power series in
- * {@code u} (with a two-term recurrence, no cancellation) or uses its Taylor expansion around 0. The
- * alpha derivative diverges like {@code -(z / 4) log|alpha - 2|} as alpha approaches 2 and is
+ * <p>Numerical notes: the value is evaluated as {@code b / alpha * expm1(alpha / 2 * log1p(z /
+ * b))}, which is accurate for every alpha except exactly 0 and 2, where the limits are used; within
+ * 1e-5 of alpha = 0 a second-order Taylor expansion in alpha replaces it (the quotient {@code b /
+ * alpha} would overflow). The alpha derivative cancels badly in closed form for small {@code u} (it
+ * is O(u^3) while its terms are O(u)) and near alpha = 0; there the kernel sums its power series in
+ * {@code u} (with a two-term recurrence, no cancellation) or uses its Taylor expansion around 0.
+ * The alpha derivative diverges like {@code -(z / 4) log|alpha - 2|} as alpha approaches 2 and is
  * infinite at 2: closer than 2^-23 to 2 (among float32 inputs, only alpha = 2 itself) the kernel
  * returns its value at 2 - 2^-23 (above 2: at 2 + 2^-23), the nearest float32 below 2. At alpha =
  * -inf it is 0.
  *
- * <p>No PyTorch function; Barron's reference code {@code
- * robust_loss_pytorch.general.lossfun(pred - target, alpha, scale)} computes the same formula (with
- * its own clamping of alpha near 0 and 2).
+ * <p>No PyTorch function; Barron's reference code {@code robust_loss_pytorch.general.lossfun(pred -
+ * target, alpha, scale)} computes the same formula (with its own clamping of alpha near 0 and 2).
  *
  * @see <a href="https://arxiv.org/abs/1701.03077">Barron (2019), A general and adaptive robust loss
  *     function</a>
@@ -57,18 +56,32 @@ public final class GeneralRobustLoss extends AbstractLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("general-robust", Family.REGRESSION)
           .name("General robust (Barron)")
-          .summary("Barron's one-parameter family of robust losses: L2, Charbonnier, Cauchy, Geman-McClure and Welsch in one.")
+          .summary(
+              "Barron's one-parameter family of robust losses: L2, Charbonnier, Cauchy, Geman-McClure and Welsch in one.")
           .formula(
               "l = |alpha - 2| / alpha * (((r/scale)^2 / |alpha - 2| + 1)^(alpha/2) - 1); limits (r/scale)^2 / 2 at"
                   + " alpha = 2, log(0.5 (r/scale)^2 + 1) at alpha = 0, 1 - exp(-0.5 (r/scale)^2) at alpha = -inf")
           .gradient(
               "dl/dpred = (r / scale^2) ((r/scale)^2 / |alpha - 2| + 1)^(alpha/2 - 1); dl/dalpha in closed form"
                   + " (see the class documentation) when alpha is given as an input")
-          .optionalInput("alpha", "(*), as pred", InputDomain.REAL, true,
+          .optionalInput(
+              "alpha",
+              "(*), as pred",
+              InputDomain.REAL,
+              true,
               "per-element shape, replacing the parameter alpha; receives a gradient")
-          .param(ParamSpec.real("alpha", 1.0, new Range(Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY, false),
-              "shape: 2 is L2, 1 pseudo-huber, 0 Cauchy, -2 Geman-McClure, -inf Welsch"))
-          .param(ParamSpec.real("scale", 1.0, Range.POSITIVE, "residual scale c below which the loss is quadratic"))
+          .param(
+              ParamSpec.real(
+                  "alpha",
+                  1.0,
+                  new Range(Double.NEGATIVE_INFINITY, true, Double.POSITIVE_INFINITY, false),
+                  "shape: 2 is L2, 1 pseudo-huber, 0 Cauchy, -2 Geman-McClure, -inf Welsch"))
+          .param(
+              ParamSpec.real(
+                  "scale",
+                  1.0,
+                  Range.POSITIVE,
+                  "residual scale c below which the loss is quadratic"))
           .traits(Trait.SMOOTH, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET)
           .equivalent("", "")
           .whenToUse(
@@ -76,8 +89,11 @@ public final class GeneralRobustLoss extends AbstractLoss {
                   + " reconstruction, VAEs): tune alpha, or pass alpha as an input and learn it, instead of"
                   + " choosing among L2, Charbonnier, Cauchy and Welsch. Alpha below 1 makes it non-convex and"
                   + " a learned alpha needs a bounded parameterisation (Barron maps it into (0, 2)).")
-          .reference("Barron (2019), A general and adaptive robust loss function, CVPR", "https://arxiv.org/abs/1701.03077")
-          .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 2, n), Samples.normal(r, 1, n), null})
+          .reference(
+              "Barron (2019), A general and adaptive robust loss function, CVPR",
+              "https://arxiv.org/abs/1701.03077")
+          .sampler(
+              (p, r, n) -> new Tensor[] {Samples.normal(r, 2, n), Samples.normal(r, 1, n), null})
           .build(GeneralRobustLoss::new);
 
   /** Below this |alpha| the value and alpha derivative use their Taylor expansions around 0. */
@@ -171,7 +187,8 @@ public final class GeneralRobustLoss extends AbstractLoss {
     double u = z / b;
     if (u <= 0.25 && (Math.abs(a) + 2) * u <= 2) {
       // sum_k u^k B_k with A_1 = 1/2, B_1 = 0, A_{k+1} = A_k (a/2 - k) / (k + 1),
-      // B_{k+1} = (B_k (a/2 - k) + s (k - 1) A_k) / (k + 1): the series of rho in u and its alpha derivative.
+      // B_{k+1} = (B_k (a/2 - k) + s (k - 1) A_k) / (k + 1): the series of rho in u and its alpha
+      // derivative.
       double ak = 0.5;
       double bk = 0;
       double uk = u;

@@ -37,19 +37,28 @@ public final class LogCoshLoss extends AbstractLoss implements TwiceDifferentiab
   public static final LossSpec SPEC =
       LossSpec.elementwise("log-cosh", Family.REGRESSION)
           .name("Log-cosh")
-          .summary("log(cosh(r)): r^2/2 for small residuals and |r| - log 2 for large ones, smooth everywhere.")
+          .summary(
+              "log(cosh(r)): r^2/2 for small residuals and |r| - log 2 for large ones, smooth everywhere.")
           .formula("l = log(cosh(pred - target))")
           .gradient("dl/dpred = tanh(r); d2l/dpred2 = 1 - tanh(r)^2, r = pred - target")
-          .traits(Trait.CONVEX, Trait.SMOOTH, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET, Trait.ROBUST, Trait.HESSIAN)
+          .traits(
+              Trait.CONVEX,
+              Trait.SMOOTH,
+              Trait.NONNEGATIVE,
+              Trait.ZERO_AT_TARGET,
+              Trait.ROBUST,
+              Trait.HESSIAN)
           .equivalent("", "")
           .whenToUse(
               "Regression with outliers where a smooth, twice-differentiable loss is wanted (e.g. a"
                   + " gradient-boosting objective): it behaves like mse near zero and like mae far from it"
                   + " without huber's threshold. Its Hessian vanishes for large residuals, which slows"
                   + " Newton steps on badly fitted points.")
-          .reference("Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review, section 3",
+          .reference(
+              "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review, section 3",
               "https://arxiv.org/abs/2504.04242")
-          .reference("Saleh and Saleh (2022), Statistical properties of the log-cosh loss function used in machine learning",
+          .reference(
+              "Saleh and Saleh (2022), Statistical properties of the log-cosh loss function used in machine learning",
               "https://arxiv.org/abs/2208.04564")
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 2, n), Samples.normal(r, 1, n)})
           .build(LogCoshLoss::new);

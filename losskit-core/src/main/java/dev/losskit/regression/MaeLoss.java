@@ -31,7 +31,8 @@ public final class MaeLoss extends AbstractLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("mae", Family.REGRESSION)
           .name("Mean absolute error")
-          .summary("The absolute residual; the maximum-likelihood loss under Laplace noise, estimating the median.")
+          .summary(
+              "The absolute residual; the maximum-likelihood loss under Laplace noise, estimating the median.")
           .formula("l = |pred - target|")
           .gradient("dl/dpred = sign(pred - target), 0 at pred = target")
           .traits(Trait.CONVEX, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET, Trait.ROBUST)
@@ -42,7 +43,8 @@ public final class MaeLoss extends AbstractLoss {
                   + " super-resolution): every residual costs in proportion to its size. Its gradient has"
                   + " constant magnitude and a kink at zero, so convergence near the optimum is slower than"
                   + " with mse or huber.")
-          .reference("Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review, section 3",
+          .reference(
+              "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review, section 3",
               "https://arxiv.org/abs/2504.04242")
           .sampler((p, r, n) -> ResidualSamples.awayFromZero(r, n, 0.05, 3))
           .build(MaeLoss::new);

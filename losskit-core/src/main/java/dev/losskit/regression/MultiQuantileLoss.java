@@ -26,17 +26,17 @@ import java.util.SplittableRandom;
  * }</pre>
  *
  * <p>Inputs: {@code pred} of shape {@code (..., Q)}, one prediction per level along the last
- * dimension, and {@code target} of the leading shape {@code (...)}; both finite. One loss per target
- * element: the unreduced shape is the target's and {@code mean} divides by the number of target
- * elements. Parameters: {@code quantiles}, strictly increasing levels in (0, 1); {@code
+ * dimension, and {@code target} of the leading shape {@code (...)}; both finite. One loss per
+ * target element: the unreduced shape is the target's and {@code mean} divides by the number of
+ * target elements. Parameters: {@code quantiles}, strictly increasing levels in (0, 1); {@code
  * crossing-penalty} lambda >= 0.
  *
- * <p>Numerical notes: at the kinks (a prediction equal to its target, two adjacent predictions equal)
- * the kernel returns the subgradient that leaves the kinked term out (0 for it), as {@code quantile}
- * does.
+ * <p>Numerical notes: at the kinks (a prediction equal to its target, two adjacent predictions
+ * equal) the kernel returns the subgradient that leaves the kinked term out (0 for it), as {@code
+ * quantile} does.
  *
- * <p>No library function; with Q = 1 and no penalty it equals {@code quantile}, and its value equals
- * the mean over levels of {@code sklearn.metrics.mean_pinball_loss}.
+ * <p>No library function; with Q = 1 and no penalty it equals {@code quantile}, and its value
+ * equals the mean over levels of {@code sklearn.metrics.mean_pinball_loss}.
  *
  * @see <a href="https://arxiv.org/abs/1711.11053">Wen et al. (2017), A multi-horizon quantile
  *     recurrent forecaster</a>
@@ -44,20 +44,39 @@ import java.util.SplittableRandom;
 public final class MultiQuantileLoss extends AbstractLoss {
   public static final LossSpec SPEC =
       LossSpec.builder("multi-quantile", Family.REGRESSION)
-          .input("pred", "(..., Q)", InputDomain.REAL, true, "one prediction per quantile level, last dimension")
-          .input("target", "(...), pred without its last dimension", InputDomain.REAL, false, "targets")
+          .input(
+              "pred",
+              "(..., Q)",
+              InputDomain.REAL,
+              true,
+              "one prediction per quantile level, last dimension")
+          .input(
+              "target",
+              "(...), pred without its last dimension",
+              InputDomain.REAL,
+              false,
+              "targets")
           .name("Multi-quantile")
-          .summary("Pinball loss averaged over several quantile levels predicted together, optionally penalising crossings.")
+          .summary(
+              "Pinball loss averaged over several quantile levels predicted together, optionally penalising crossings.")
           .formula(
               "l = (1/Q) sum_j max(q_j (t - p_j), (q_j - 1)(t - p_j)) + crossing-penalty sum_j max(0, p_j - p_{j+1}),"
                   + " pred (..., Q), target (...)")
           .gradient(
               "dl/dp_j = (1/Q) (-q_j if t > p_j, 1 - q_j if t < p_j, 0 if equal)"
                   + " + crossing-penalty ([p_j > p_{j+1}] - [p_{j-1} > p_j])")
-          .param(ParamSpec.reals("quantiles", new double[] {0.1, 0.5, 0.9}, Range.OPEN_UNIT,
-              "quantile levels, strictly increasing, one per entry of the last dimension of pred"))
-          .param(ParamSpec.real("crossing-penalty", 0.0, Range.NONNEGATIVE,
-              "weight of the penalty on adjacent predicted quantiles that cross"))
+          .param(
+              ParamSpec.reals(
+                  "quantiles",
+                  new double[] {0.1, 0.5, 0.9},
+                  Range.OPEN_UNIT,
+                  "quantile levels, strictly increasing, one per entry of the last dimension of pred"))
+          .param(
+              ParamSpec.real(
+                  "crossing-penalty",
+                  0.0,
+                  Range.NONNEGATIVE,
+                  "weight of the penalty on adjacent predicted quantiles that cross"))
           .traits(Trait.CONVEX, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET, Trait.ROBUST)
           .equivalent("", "")
           .whenToUse(
@@ -65,8 +84,12 @@ public final class MultiQuantileLoss extends AbstractLoss {
                   + " network outputs several quantiles of the predictive distribution. Nothing in the pinball"
                   + " loss keeps the predicted quantiles ordered; the crossing penalty discourages crossings but"
                   + " does not forbid them.")
-          .reference("Wen et al. (2017), A multi-horizon quantile recurrent forecaster", "https://arxiv.org/abs/1711.11053")
-          .reference("Koenker and Bassett (1978), Regression quantiles, Econometrica 46(1)", "https://doi.org/10.2307/1913643")
+          .reference(
+              "Wen et al. (2017), A multi-horizon quantile recurrent forecaster",
+              "https://arxiv.org/abs/1711.11053")
+          .reference(
+              "Koenker and Bassett (1978), Regression quantiles, Econometrica 46(1)",
+              "https://doi.org/10.2307/1913643")
           .sampler(MultiQuantileLoss::sample)
           .build(MultiQuantileLoss::new);
 

@@ -30,7 +30,8 @@ import dev.losskit.internal.Samples;
  * double, so any float32 residual is safe. Parameters outside [1e-150, 1e150] switch to {@link
  * Math#hypot}, whose squares cannot underflow or overflow.
  *
- * <p>No PyTorch function; the value equals {@code scipy.special.pseudo_huber(delta, pred - target)}.
+ * <p>No PyTorch function; the value equals {@code scipy.special.pseudo_huber(delta, pred -
+ * target)}.
  *
  * @see <a href="https://doi.org/10.1109/83.551699">Charbonnier et al. (1997), Deterministic
  *     edge-preserving regularization in computed imaging</a>
@@ -39,20 +40,35 @@ public final class PseudoHuberLoss extends AbstractLoss implements TwiceDifferen
   public static final LossSpec SPEC =
       LossSpec.elementwise("pseudo-huber", Family.REGRESSION)
           .name("Pseudo-Huber")
-          .summary("delta^2 (sqrt(1 + (r/delta)^2) - 1): a smooth huber, quadratic near zero and linear far from it.")
+          .summary(
+              "delta^2 (sqrt(1 + (r/delta)^2) - 1): a smooth huber, quadratic near zero and linear far from it.")
           .formula("l = delta^2 (sqrt(1 + (r / delta)^2) - 1), r = pred - target")
-          .gradient("dl/dpred = r / sqrt(1 + (r / delta)^2); d2l/dpred2 = (1 + (r / delta)^2)^(-3/2)")
-          .param(ParamSpec.real("delta", 1.0, Range.POSITIVE, "scale where the loss turns from quadratic to linear"))
-          .traits(Trait.CONVEX, Trait.SMOOTH, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET, Trait.ROBUST, Trait.HESSIAN)
+          .gradient(
+              "dl/dpred = r / sqrt(1 + (r / delta)^2); d2l/dpred2 = (1 + (r / delta)^2)^(-3/2)")
+          .param(
+              ParamSpec.real(
+                  "delta",
+                  1.0,
+                  Range.POSITIVE,
+                  "scale where the loss turns from quadratic to linear"))
+          .traits(
+              Trait.CONVEX,
+              Trait.SMOOTH,
+              Trait.NONNEGATIVE,
+              Trait.ZERO_AT_TARGET,
+              Trait.ROBUST,
+              Trait.HESSIAN)
           .equivalent("", "")
           .whenToUse(
               "Regression with outliers where huber's behaviour is wanted with continuous derivatives of"
                   + " every order (second-order optimisers, gradient-boosting objectives, bundle adjustment)."
                   + " Like huber it needs delta tuned to the noise scale, and its Hessian vanishes for large"
                   + " residuals.")
-          .reference("Charbonnier et al. (1997), Deterministic edge-preserving regularization in computed imaging",
+          .reference(
+              "Charbonnier et al. (1997), Deterministic edge-preserving regularization in computed imaging",
               "https://doi.org/10.1109/83.551699")
-          .reference("Hartley and Zisserman (2004), Multiple view geometry in computer vision, appendix A6.8",
+          .reference(
+              "Hartley and Zisserman (2004), Multiple view geometry in computer vision, appendix A6.8",
               "https://doi.org/10.1017/CBO9780511811685")
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 2, n), Samples.normal(r, 1, n)})
           .build(PseudoHuberLoss::new);

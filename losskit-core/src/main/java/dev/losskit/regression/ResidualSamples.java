@@ -10,7 +10,8 @@ final class ResidualSamples {
 
   /**
    * A standard normal {@code target} of size {@code n} and a {@code pred} whose residuals have
-   * magnitudes uniform in [min, min + spread) and random signs, so that no residual sits at the kink.
+   * magnitudes uniform in [min, min + spread) and random signs, so that no residual sits at the
+   * kink.
    */
   static Tensor[] awayFromZero(SplittableRandom r, int n, double min, double spread) {
     float[] p = new float[n];

@@ -11,8 +11,8 @@ import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
 
 /**
- * Smooth L1 loss: quadratic below {@code beta} and absolute beyond, with a gradient bounded by 1; the
- * box-regression loss of Fast R-CNN.
+ * Smooth L1 loss: quadratic below {@code beta} and absolute beyond, with a gradient bounded by 1;
+ * the box-regression loss of Fast R-CNN.
  *
  * <pre>{@code
  * r    = pred - target
@@ -21,16 +21,17 @@ import dev.losskit.internal.Elementwise;
  * dl/dpred = r / beta if |r| < beta else sign(r)   (0 at r = 0 when beta = 0)
  * }</pre>
  *
- * <p>Inputs: {@code pred} and {@code target} of equal shape, finite. Parameter {@code beta} >= 0; at
- * {@code beta = 0} the loss is exactly {@code mae}.
+ * <p>Inputs: {@code pred} and {@code target} of equal shape, finite. Parameter {@code beta} >= 0;
+ * at {@code beta = 0} the loss is exactly {@code mae}.
  *
- * <p>Numerical notes: no division by {@code beta} happens when it is 0 (the quadratic branch is then
- * empty). For {@code beta > 0} the loss is continuously differentiable; for {@code beta = 0} it has the
- * kink of the absolute value, with subgradient 0 at {@code r = 0} as {@code l1_loss} gives (PyTorch
- * 1.13's {@code smooth_l1_loss} gives -1 there, pytorch/pytorch#96813, fixed in 2.1).
+ * <p>Numerical notes: no division by {@code beta} happens when it is 0 (the quadratic branch is
+ * then empty). For {@code beta > 0} the loss is continuously differentiable; for {@code beta = 0}
+ * it has the kink of the absolute value, with subgradient 0 at {@code r = 0} as {@code l1_loss}
+ * gives (PyTorch 1.13's {@code smooth_l1_loss} gives -1 there, pytorch/pytorch#96813, fixed in
+ * 2.1).
  *
- * <p>Equals {@code torch.nn.functional.smooth_l1_loss(pred, target, beta=beta)}; it is {@code huber}
- * with {@code delta = beta} divided by {@code beta}.
+ * <p>Equals {@code torch.nn.functional.smooth_l1_loss(pred, target, beta=beta)}; it is {@code
+ * huber} with {@code delta = beta} divided by {@code beta}.
  *
  * @see <a href="https://arxiv.org/abs/1504.08083">Girshick (2015), Fast R-CNN</a>
  */
@@ -38,10 +39,16 @@ public final class SmoothL1Loss extends AbstractLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("smooth-l1", Family.REGRESSION)
           .name("Smooth L1")
-          .summary("Quadratic for residuals below beta and absolute beyond: an L1 loss without the kink at zero.")
+          .summary(
+              "Quadratic for residuals below beta and absolute beyond: an L1 loss without the kink at zero.")
           .formula("l = r^2 / (2 beta) if |r| < beta else |r| - beta / 2, r = pred - target")
           .gradient("dl/dpred = r / beta if |r| < beta else sign(r) (0 at r = 0 when beta = 0)")
-          .param(ParamSpec.real("beta", 1.0, Range.NONNEGATIVE, "residual where the loss turns linear; 0 gives mae"))
+          .param(
+              ParamSpec.real(
+                  "beta",
+                  1.0,
+                  Range.NONNEGATIVE,
+                  "residual where the loss turns linear; 0 gives mae"))
           .traits(Trait.CONVEX, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET, Trait.ROBUST)
           .equivalent("torch.nn.functional.smooth_l1_loss(pred, target, beta=beta)", "pytorch")
           .whenToUse(

@@ -115,7 +115,8 @@ class BalancedCeLossTest extends LossContractTest {
       LossResult b = bce.evaluate(red, Tensor.of(p), Tensor.of(t), Tensor.of(w));
       BinaryLossChecks.close(b.value(), a.value(), 1e-6, 0, red.id());
       for (int i = 0; i < n; i++) {
-        BinaryLossChecks.close(b.grad(0).data()[i], a.grad(0).data()[i], 1e-6, 0, red.id() + " gradient " + i);
+        BinaryLossChecks.close(
+            b.grad(0).data()[i], a.grad(0).data()[i], 1e-6, 0, red.id() + " gradient " + i);
       }
     }
   }
@@ -127,7 +128,8 @@ class BalancedCeLossTest extends LossContractTest {
     for (int[] s : shapes) {
       Tensor p = BinaryLossChecks.tensor(() -> 0.02 + 0.96 * r.nextDouble(), s);
       Tensor t = BinaryLossChecks.tensor(r::nextDouble, s);
-      BinaryLossChecks.check("balanced-ce", Map.of(), new Tensor[] {p, t}, BalancedCeLossTest::formula);
+      BinaryLossChecks.check(
+          "balanced-ce", Map.of(), new Tensor[] {p, t}, BalancedCeLossTest::formula);
     }
   }
 }

@@ -31,7 +31,10 @@ class BceLossTest extends LossContractTest {
     double[] l = new double[p.length];
     for (int i = 0; i < l.length; i++) {
       double w = BinaryLossChecks.weightAt(in, shapes, 2, i);
-      l[i] = -w * (t[i] * Math.max(Math.log(p[i]), -100) + (1 - t[i]) * Math.max(Math.log(1 - p[i]), -100));
+      l[i] =
+          -w
+              * (t[i] * Math.max(Math.log(p[i]), -100)
+                  + (1 - t[i]) * Math.max(Math.log(1 - p[i]), -100));
     }
     return l;
   }
@@ -127,7 +130,10 @@ class BceLossTest extends LossContractTest {
     Loss loss = Catalog.builtin().get("bce").create();
     // log(1e-45) = -103.6 is clamped to -100; log(1e-40) = -92.1 is not.
     float[] v =
-        loss.evaluate(Reduction.NONE, Tensor.of(new float[] {1e-45f, 1e-40f}), Tensor.of(new float[] {1, 1}))
+        loss.evaluate(
+                Reduction.NONE,
+                Tensor.of(new float[] {1e-45f, 1e-40f}),
+                Tensor.of(new float[] {1, 1}))
             .values()
             .data();
     assertEquals(100f, v[0], 1e-4f);

@@ -92,7 +92,9 @@ class BceWithLogitsLossTest extends LossContractTest {
             "(2, 2)"),
         new BadInput(
             "infinite logit",
-            new Tensor[] {Tensor.of(new float[] {0, Float.POSITIVE_INFINITY}), Tensor.of(new float[] {0, 1})},
+            new Tensor[] {
+              Tensor.of(new float[] {0, Float.POSITIVE_INFINITY}), Tensor.of(new float[] {0, 1})
+            },
             "pred",
             "finite",
             "Infinity"));
@@ -118,9 +120,13 @@ class BceWithLogitsLossTest extends LossContractTest {
 
   @Test
   void tinyLossesKeepTheirRelativePrecision() {
-    // softplus(-40) = 4.25e-18: the sum-of-softplus form keeps it, (1 - t) x + softplus(-x) would not.
+    // softplus(-40) = 4.25e-18: the sum-of-softplus form keeps it, (1 - t) x + softplus(-x) would
+    // not.
     Loss loss = Catalog.builtin().get("bce-with-logits").create();
-    float v = loss.evaluate(Reduction.NONE, Tensor.of(new float[] {-40}), Tensor.of(new float[] {0})).values().data()[0];
+    float v =
+        loss.evaluate(Reduction.NONE, Tensor.of(new float[] {-40}), Tensor.of(new float[] {0}))
+            .values()
+            .data()[0];
     BinaryLossChecks.close(Math.log1p(Math.exp(-40)), v, 1e-6, 0, "softplus(-40)");
   }
 
@@ -142,7 +148,8 @@ class BceWithLogitsLossTest extends LossContractTest {
       Tensor x = BinaryLossChecks.tensor(() -> 3 * dev.losskit.internal.Samples.gaussian(r), c[0]);
       Tensor t = BinaryLossChecks.tensor(() -> r.nextInt(3) / 2.0, c[0]);
       Tensor w = c[1] == null ? null : BinaryLossChecks.tensor(() -> 2 * r.nextDouble(), c[1]);
-      Tensor q = c[2] == null ? null : BinaryLossChecks.tensor(() -> 0.1 + 4 * r.nextDouble(), c[2]);
+      Tensor q =
+          c[2] == null ? null : BinaryLossChecks.tensor(() -> 0.1 + 4 * r.nextDouble(), c[2]);
       BinaryLossChecks.check(
           "bce-with-logits", Map.of(), new Tensor[] {x, t, w, q}, BceWithLogitsLossTest::formula);
     }
@@ -177,7 +184,8 @@ class BceWithLogitsLossTest extends LossContractTest {
     Loss loss = Catalog.builtin().get("bce-with-logits").create();
     Tensor x = Tensor.of(new float[] {0.5f, 0.5f});
     Tensor bad = Tensor.of(new float[] {1, Float.NaN});
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loss.value(x, x, bad));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> loss.value(x, x, bad));
     assertTrue(e.getMessage().startsWith("weight:"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> loss.value(x, x, null, bad));
     assertTrue(e.getMessage().startsWith("pos-weight:"), e.getMessage());

@@ -164,7 +164,9 @@ final class BinaryLossChecks {
     }
   }
 
-  /** A floating tensor of the given shape (a scalar for no shape) with values drawn by {@code gen}. */
+  /**
+   * A floating tensor of the given shape (a scalar for no shape) with values drawn by {@code gen}.
+   */
   static Tensor tensor(java.util.function.DoubleSupplier gen, int... shape) {
     float[] v = new float[dev.losskit.Shapes.size(shape)];
     for (int i = 0; i < v.length; i++) {

@@ -70,7 +70,9 @@ class FocalLossTest extends LossContractTest {
     return List.of(
         new BadInput(
             "soft target",
-            new Tensor[] {Tensor.of(new float[] {0.5f, 0.5f, 0.5f}), Tensor.of(new float[] {0, 1, 0.5f})},
+            new Tensor[] {
+              Tensor.of(new float[] {0.5f, 0.5f, 0.5f}), Tensor.of(new float[] {0, 1, 0.5f})
+            },
             "target",
             "0 or 1",
             "0.5",
@@ -120,14 +122,18 @@ class FocalLossTest extends LossContractTest {
     double atBound = -0.25 * Math.pow(1 - 1e-3, 2) * Math.log(1e-3);
     BinaryLossChecks.close(atBound, v[0], 1e-6, 0, "p = 0, t = 1");
     BinaryLossChecks.close(atBound, v[2], 1e-6, 0, "p = 1e-4, t = 1");
-    BinaryLossChecks.close(-0.75 * Math.pow(1 - 1e-3, 2) * Math.log(1e-3), v[1], 1e-6, 0, "p = 1, t = 0");
+    BinaryLossChecks.close(
+        -0.75 * Math.pow(1 - 1e-3, 2) * Math.log(1e-3), v[1], 1e-6, 0, "p = 1, t = 0");
     BinaryLossChecks.close(-0.75 * 1e-6 * Math.log1p(-1e-3), v[4], 1e-6, 0, "p = 0, t = 0");
   }
 
   @Test
   void valueIsBoundedByTheClip() {
     Loss loss = Catalog.builtin().get("focal").create(Map.of("alpha", 0.5, "gamma", 0.0));
-    float v = loss.evaluate(Reduction.NONE, Tensor.of(new float[] {0}), Tensor.of(new float[] {1})).values().data()[0];
+    float v =
+        loss.evaluate(Reduction.NONE, Tensor.of(new float[] {0}), Tensor.of(new float[] {1}))
+            .values()
+            .data()[0];
     BinaryLossChecks.close(-0.5 * Math.log(1e-7), v, 1e-6, 0, "the largest value");
   }
 
@@ -162,7 +168,8 @@ class FocalLossTest extends LossContractTest {
       for (int[] s : shapes) {
         Tensor p = BinaryLossChecks.tensor(() -> 0.001 + 0.998 * r.nextDouble(), s);
         Tensor t = BinaryLossChecks.tensor(() -> r.nextInt(2), s);
-        BinaryLossChecks.check("focal", Map.of("gamma", gamma), new Tensor[] {p, t}, FocalLossTest::formula);
+        BinaryLossChecks.check(
+            "focal", Map.of("gamma", gamma), new Tensor[] {p, t}, FocalLossTest::formula);
       }
     }
   }

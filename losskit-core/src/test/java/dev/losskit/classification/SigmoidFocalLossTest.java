@@ -26,7 +26,10 @@ class SigmoidFocalLossTest extends LossContractTest {
     return "sigmoid-focal";
   }
 
-  /** torchvision's definition, naively: alpha_t (1 - p_t)^gamma BCE(sigmoid(x), t), 1 - p as sigmoid(-x). */
+  /**
+   * torchvision's definition, naively: alpha_t (1 - p_t)^gamma BCE(sigmoid(x), t), 1 - p as
+   * sigmoid(-x).
+   */
   static double[] formula(double[][] in, int[][] shapes, Params params) {
     double alpha = params.real("alpha");
     double gamma = params.real("gamma");
@@ -69,9 +72,14 @@ class SigmoidFocalLossTest extends LossContractTest {
 
   @Override
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
-    Tensor x = Tensor.of(new float[] {1000, -1000, 1000, -1000, 1000, -1000, 1e30f, -1e30f, 40, -40, 0});
+    Tensor x =
+        Tensor.of(new float[] {1000, -1000, 1000, -1000, 1000, -1000, 1e30f, -1e30f, 40, -40, 0});
     Tensor t = Tensor.of(new float[] {1, 0, 0, 1, 0.5f, 0.5f, 1, 0, 1, 0, 1});
-    Tensor soft = Tensor.of(new float[] {1e-7f, 1 - 6e-8f, 1e-45f, 1 - 6e-8f, 0.5f, 1e-45f, 1e-7f, 1 - 6e-8f, 1e-7f, 1, 0});
+    Tensor soft =
+        Tensor.of(
+            new float[] {
+              1e-7f, 1 - 6e-8f, 1e-45f, 1 - 6e-8f, 0.5f, 1e-45f, 1e-7f, 1 - 6e-8f, 1e-7f, 1, 0
+            });
     return List.<Tensor[]>of(new Tensor[] {x, t}, new Tensor[] {x, soft});
   }
 
@@ -118,15 +126,19 @@ class SigmoidFocalLossTest extends LossContractTest {
       for (int i = 0; i < n; i++) {
         w[i] = alpha < 0 ? 1f : (float) (alpha * t[i] + (1 - alpha) * (1 - t[i]));
       }
-      Loss focal = Catalog.builtin().get("sigmoid-focal").create(Map.of("alpha", alpha, "gamma", 0.0));
+      Loss focal =
+          Catalog.builtin().get("sigmoid-focal").create(Map.of("alpha", alpha, "gamma", 0.0));
       LossResult a = focal.evaluate(Reduction.NONE, Tensor.of(x), Tensor.of(t));
       LossResult b = bce.evaluate(Reduction.NONE, Tensor.of(x), Tensor.of(t), Tensor.of(w));
       float[] ha = ((TwiceDifferentiable) focal).hessian(Tensor.of(x), Tensor.of(t)).data();
-      float[] hb = ((TwiceDifferentiable) bce).hessian(Tensor.of(x), Tensor.of(t), Tensor.of(w)).data();
+      float[] hb =
+          ((TwiceDifferentiable) bce).hessian(Tensor.of(x), Tensor.of(t), Tensor.of(w)).data();
       for (int i = 0; i < n; i++) {
         String what = "alpha " + alpha + " element " + i;
-        BinaryLossChecks.close(b.values().data()[i], a.values().data()[i], 1e-6, 1e-30, what + " value");
-        BinaryLossChecks.close(b.grad(0).data()[i], a.grad(0).data()[i], 1e-6, 1e-30, what + " gradient");
+        BinaryLossChecks.close(
+            b.values().data()[i], a.values().data()[i], 1e-6, 1e-30, what + " value");
+        BinaryLossChecks.close(
+            b.grad(0).data()[i], a.grad(0).data()[i], 1e-6, 1e-30, what + " gradient");
         BinaryLossChecks.close(hb[i], ha[i], 1e-6, 1e-30, what + " second derivative");
       }
     }
@@ -180,7 +192,8 @@ class SigmoidFocalLossTest extends LossContractTest {
     for (int[] s : shapes) {
       Tensor x = BinaryLossChecks.tensor(() -> 3 * Samples.gaussian(r), s);
       Tensor t = BinaryLossChecks.tensor(() -> r.nextInt(3) / 2.0, s);
-      BinaryLossChecks.check("sigmoid-focal", Map.of(), new Tensor[] {x, t}, SigmoidFocalLossTest::formula);
+      BinaryLossChecks.check(
+          "sigmoid-focal", Map.of(), new Tensor[] {x, t}, SigmoidFocalLossTest::formula);
     }
   }
 
@@ -190,6 +203,7 @@ class SigmoidFocalLossTest extends LossContractTest {
     spec.create(Map.of("alpha", "-1"));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> spec.create(Map.of("alpha", "-0.999")));
-    assertTrue(e.getMessage().contains("alpha") && e.getMessage().contains("-0.999"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("alpha") && e.getMessage().contains("-0.999"), e.getMessage());
   }
 }

@@ -43,7 +43,10 @@ class CharbonnierLossTest extends LossContractTest {
   @Override
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
     return List.of(
-        new Tensor[] {Tensor.of(new float[] {3e38f, -3e38f, 1e30f}), Tensor.of(new float[] {-3e38f, 3e38f, -1e30f})},
+        new Tensor[] {
+          Tensor.of(new float[] {3e38f, -3e38f, 1e30f}),
+          Tensor.of(new float[] {-3e38f, 3e38f, -1e30f})
+        },
         new Tensor[] {Tensor.of(new float[] {0, 1e-30f, 5}), Tensor.of(new float[] {0, 0, 5})});
   }
 
@@ -67,7 +70,9 @@ class CharbonnierLossTest extends LossContractTest {
   @Test
   void valueAtTargetIsEpsAndGradientZero() {
     Loss loss = spec().create(Map.of("eps", 0.01));
-    LossResult r = loss.evaluate(Reduction.NONE, Tensor.of(new float[] {2, -1}), Tensor.of(new float[] {2, -1}));
+    LossResult r =
+        loss.evaluate(
+            Reduction.NONE, Tensor.of(new float[] {2, -1}), Tensor.of(new float[] {2, -1}));
     assertArrayEquals(new float[] {0.01f, 0.01f}, r.values().data());
     assertArrayEquals(new float[] {0, 0}, r.grad(0).data());
   }
@@ -89,7 +94,8 @@ class CharbonnierLossTest extends LossContractTest {
     assertArrayEquals(new float[] {0, 3, 1e30f}, tiny.values().data());
     assertArrayEquals(new float[] {0, 1, -1}, tiny.grad(0).data());
     LossResult huge = spec().create(Map.of("eps", "1e30")).evaluate(Reduction.NONE, p, t);
-    assertArrayEquals(new float[] {1e30f, 1e30f, (float) Math.sqrt(2) * 1e30f}, huge.values().data(), 1e24f);
+    assertArrayEquals(
+        new float[] {1e30f, 1e30f, (float) Math.sqrt(2) * 1e30f}, huge.values().data(), 1e24f);
     assertArrayEquals(new float[] {0, 3e-30f, (float) -Math.sqrt(0.5)}, huge.grad(0).data(), 1e-7f);
     LossResult wide = spec().create(Map.of("eps", "1e200")).evaluate(Reduction.SUM, p, t);
     assertEquals(3e200, wide.value(), 1e188);

@@ -35,8 +35,13 @@ class EuclideanLossTest extends LossContractTest {
   @Override
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
     return List.of(
-        new Tensor[] {Tensor.of(new float[] {1e18f, -1e18f, 0}), Tensor.of(new float[] {-1e18f, 1e18f, 0})},
-        new Tensor[] {Tensor.of(new float[] {1e30f, -1e30f, 3e38f}), Tensor.of(new float[] {-1e30f, 1e30f, 3e38f})});
+        new Tensor[] {
+          Tensor.of(new float[] {1e18f, -1e18f, 0}), Tensor.of(new float[] {-1e18f, 1e18f, 0})
+        },
+        new Tensor[] {
+          Tensor.of(new float[] {1e30f, -1e30f, 3e38f}),
+          Tensor.of(new float[] {-1e30f, 1e30f, 3e38f})
+        });
   }
 
   @Override
@@ -66,7 +71,8 @@ class EuclideanLossTest extends LossContractTest {
     Loss mse = Catalog.builtin().create("mse");
     SplittableRandom r = new SplittableRandom(3);
     Tensor[] in = spec().sample(spec().defaults(), r, 101);
-    assertEquals(mse.value(Reduction.SUM, in) / 2, loss.value(in), 1e-12 * mse.value(Reduction.SUM, in));
+    assertEquals(
+        mse.value(Reduction.SUM, in) / 2, loss.value(in), 1e-12 * mse.value(Reduction.SUM, in));
     float[] g = loss.evaluate(Reduction.MEAN, in).grad(0).data();
     float[] gm = mse.evaluate(Reduction.MEAN, in).grad(0).data();
     for (int i = 0; i < g.length; i++) {

@@ -61,9 +61,9 @@ class GeneralRobustLossTest extends LossContractTest {
   }
 
   /**
-   * The same definition with ((z / b + 1)^(alpha / 2) - 1) written as expm1((alpha / 2) log1p(z / b)):
-   * accurate for alpha within 1e-3 of 0 too, where the power form loses digits to cancellation, so
-   * that finite differences in alpha across 0 stay meaningful.
+   * The same definition with ((z / b + 1)^(alpha / 2) - 1) written as expm1((alpha / 2) log1p(z /
+   * b)): accurate for alpha within 1e-3 of 0 too, where the power form loses digits to
+   * cancellation, so that finite differences in alpha across 0 stay meaningful.
    */
   static double rhoExpm1(double r, double alpha, double c) {
     double z = (r / c) * (r / c);
@@ -92,7 +92,9 @@ class GeneralRobustLossTest extends LossContractTest {
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
     float big = p.real("alpha") > 2 ? 1e3f : 1e30f;
     return List.of(
-        new Tensor[] {Tensor.of(new float[] {big, -big, 0}), Tensor.of(new float[] {0, big / 2, 0})},
+        new Tensor[] {
+          Tensor.of(new float[] {big, -big, 0}), Tensor.of(new float[] {0, big / 2, 0})
+        },
         new Tensor[] {
           Tensor.of(new float[] {3, -2, 1, 1e-20f, 5, 0.5f, 7}),
           Tensor.of(new float[] {0, 0, 0, 0, 0, 0.5f, 0}),
@@ -105,7 +107,12 @@ class GeneralRobustLossTest extends LossContractTest {
     Tensor p = Tensor.of(new float[4]);
     Tensor t = Tensor.of(new float[4]);
     return List.of(
-        new BadInput("target of another shape", new Tensor[] {p, Tensor.of(new float[3])}, "target", "(4)", "(3)"),
+        new BadInput(
+            "target of another shape",
+            new Tensor[] {p, Tensor.of(new float[3])},
+            "target",
+            "(4)",
+            "(3)"),
         new BadInput(
             "alpha input of another shape",
             new Tensor[] {p, t, Tensor.of(new float[4], 2, 2)},
@@ -131,7 +138,12 @@ class GeneralRobustLossTest extends LossContractTest {
     Tensor[] in = residuals(rs);
     for (double c : new double[] {0.5, 1, 3}) {
       float[] one = values(Map.of("alpha", 1, "scale", c), in);
-      float[] pseudo = Catalog.builtin().create("pseudo-huber", Map.of("delta", c)).evaluate(Reduction.NONE, in).values().data();
+      float[] pseudo =
+          Catalog.builtin()
+              .create("pseudo-huber", Map.of("delta", c))
+              .evaluate(Reduction.NONE, in)
+              .values()
+              .data();
       float[] two = values(Map.of("alpha", 2, "scale", c), in);
       float[] zero = values(Map.of("alpha", 0, "scale", c), in);
       float[] gm = values(Map.of("alpha", -2, "scale", c), in);
@@ -160,7 +172,8 @@ class GeneralRobustLossTest extends LossContractTest {
       assertEquals(expected, spec().create(Map.of("alpha", s)).value(in), 0, s);
     }
     for (String s : new String[] {"inf", "+inf", "Infinity", "nan"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> spec().create(Map.of("alpha", s)));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> spec().create(Map.of("alpha", s)));
       assertTrue(e.getMessage().contains("alpha") && e.getMessage().contains(s), e.getMessage());
     }
   }
@@ -170,15 +183,25 @@ class GeneralRobustLossTest extends LossContractTest {
     double[] rs = {1e-3, 0.4, -2, 30};
     Tensor[] in = residuals(rs);
     String[][] pairs = {
-      {"2", "1.999999999"}, {"2", "2.000000001"}, {"2", "1.9999999999999998"},
-      {"0", "1e-9"}, {"0", "-1e-9"}, {"0", "1e-300"}, {"0", "-4.9e-324"},
-      {"-inf", "-1e12"}, {"-inf", "-1e300"}
+      {"2", "1.999999999"},
+      {"2", "2.000000001"},
+      {"2", "1.9999999999999998"},
+      {"0", "1e-9"},
+      {"0", "-1e-9"},
+      {"0", "1e-300"},
+      {"0", "-4.9e-324"},
+      {"-inf", "-1e12"},
+      {"-inf", "-1e300"}
     };
     for (String[] pair : pairs) {
       float[] limit = values(Map.of("alpha", pair[0]), in);
       float[] near = values(Map.of("alpha", pair[1]), in);
       for (int i = 0; i < rs.length; i++) {
-        assertEquals(limit[i], near[i], 2e-6 * limit[i], "alpha " + pair[1] + " vs " + pair[0] + " at r = " + rs[i]);
+        assertEquals(
+            limit[i],
+            near[i],
+            2e-6 * limit[i],
+            "alpha " + pair[1] + " vs " + pair[0] + " at r = " + rs[i]);
       }
     }
   }
@@ -212,10 +235,12 @@ class GeneralRobustLossTest extends LossContractTest {
     }
   }
 
-  /** Alphas away from the singular point 2, including 0 and values on both sides of every branch. */
+  /**
+   * Alphas away from the singular point 2, including 0 and values on both sides of every branch.
+   */
   private static final float[] ALPHAS = {
-    -8, -3, -2, -1, -0.3f, -1e-3f, -2e-5f, -1e-5f, -5e-6f, -1e-7f, 0, 1e-7f, 5e-6f, 1e-5f, 2e-5f, 1e-3f, 0.2f, 0.5f,
-    1, 1.5f, 1.9f, 2.1f, 2.5f, 3, 4, 6
+    -8, -3, -2, -1, -0.3f, -1e-3f, -2e-5f, -1e-5f, -5e-6f, -1e-7f, 0, 1e-7f, 5e-6f, 1e-5f, 2e-5f,
+    1e-3f, 0.2f, 0.5f, 1, 1.5f, 1.9f, 2.1f, 2.5f, 3, 4, 6
   };
 
   @Test
@@ -239,13 +264,23 @@ class GeneralRobustLossTest extends LossContractTest {
           double r = (double) p[i] - t[i];
           double h = 1.3e-3;
           double numeric =
-              (-rhoExpm1(r, a[i] + 2 * h, c) + 8 * rhoExpm1(r, a[i] + h, c) - 8 * rhoExpm1(r, a[i] - h, c)
+              (-rhoExpm1(r, a[i] + 2 * h, c)
+                      + 8 * rhoExpm1(r, a[i] + h, c)
+                      - 8 * rhoExpm1(r, a[i] - h, c)
                       + rhoExpm1(r, a[i] - 2 * h, c))
                   / (12 * h);
-          assertEquals(numeric * per, ga[i], (1e-5 * Math.abs(numeric) + 1e-9) * per, "d/dalpha at alpha " + a[i] + ", r " + r);
+          assertEquals(
+              numeric * per,
+              ga[i],
+              (1e-5 * Math.abs(numeric) + 1e-9) * per,
+              "d/dalpha at alpha " + a[i] + ", r " + r);
           double hr = 1e-6 * Math.max(1, Math.abs(r));
           double numericR = (rhoExpm1(r + hr, a[i], c) - rhoExpm1(r - hr, a[i], c)) / (2 * hr);
-          assertEquals(numericR * per, gp[i], (1e-5 * Math.abs(numericR) + 1e-8) * per, "d/dpred at alpha " + a[i]);
+          assertEquals(
+              numericR * per,
+              gp[i],
+              (1e-5 * Math.abs(numericR) + 1e-8) * per,
+              "d/dpred at alpha " + a[i]);
         }
       }
     }
@@ -261,7 +296,12 @@ class GeneralRobustLossTest extends LossContractTest {
       p[i] = (float) r;
       a[i] = (float) alphas[i];
     }
-    float[] g = spec().create().evaluate(Reduction.SUM, Tensor.of(p), Tensor.of(new float[p.length]), Tensor.of(a)).grad("alpha").data();
+    float[] g =
+        spec()
+            .create()
+            .evaluate(Reduction.SUM, Tensor.of(p), Tensor.of(new float[p.length]), Tensor.of(a))
+            .grad("alpha")
+            .data();
     for (int i = 0; i < alphas.length; i++) {
       double z = (double) p[i] * p[i];
       double b = Math.abs(a[i] - 2);
@@ -275,7 +315,12 @@ class GeneralRobustLossTest extends LossContractTest {
   void alphaGradientAtTwoIsFiniteAndThatOfTheNearestFloatBelow() {
     float[] p = {0.5f, 0.5f, 3, 3, 3};
     float[] a = {2, Math.nextDown(2f), 2, Math.nextDown(2f), 1.99f};
-    float[] g = spec().create().evaluate(Reduction.SUM, Tensor.of(p), Tensor.of(new float[5]), Tensor.of(a)).grad("alpha").data();
+    float[] g =
+        spec()
+            .create()
+            .evaluate(Reduction.SUM, Tensor.of(p), Tensor.of(new float[5]), Tensor.of(a))
+            .grad("alpha")
+            .data();
     assertTrue(Float.isFinite(g[0]) && Float.isFinite(g[2]));
     assertEquals(g[1], g[0], 0f);
     assertEquals(g[3], g[2], 0f);
@@ -297,8 +342,16 @@ class GeneralRobustLossTest extends LossContractTest {
     assertEquals(0f, r.grad(0).data()[0]);
     assertEquals(2 * Math.exp(-2), r.grad(0).data()[1], 1e-7);
     assertEquals(0f, r.grad(0).data()[2]);
-    float[] ga = spec().create().evaluate(Reduction.SUM, Tensor.of(new float[3]), Tensor.of(new float[3]),
-        Tensor.of(new float[] {2, 0, -5})).grad("alpha").data();
+    float[] ga =
+        spec()
+            .create()
+            .evaluate(
+                Reduction.SUM,
+                Tensor.of(new float[3]),
+                Tensor.of(new float[3]),
+                Tensor.of(new float[] {2, 0, -5}))
+            .grad("alpha")
+            .data();
     assertEquals(0f, ga[0]);
     assertEquals(0f, ga[1]);
     assertEquals(0f, ga[2]);

@@ -37,7 +37,10 @@ class LogCoshLossTest extends LossContractTest {
   @Override
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
     return List.of(
-        new Tensor[] {Tensor.of(new float[] {1000, -1000, 3e38f, 800}), Tensor.of(new float[] {-1000, 1000, -3e38f, 0})},
+        new Tensor[] {
+          Tensor.of(new float[] {1000, -1000, 3e38f, 800}),
+          Tensor.of(new float[] {-1000, 1000, -3e38f, 0})
+        },
         new Tensor[] {Tensor.of(new float[] {0, 1e-30f}), Tensor.of(new float[] {0, 0})});
   }
 

@@ -37,7 +37,10 @@ class MaeLossTest extends LossContractTest {
   @Override
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
     return List.of(
-        new Tensor[] {Tensor.of(new float[] {3e38f, -3e38f, 1e30f}), Tensor.of(new float[] {-3e38f, 3e38f, -1e30f})},
+        new Tensor[] {
+          Tensor.of(new float[] {3e38f, -3e38f, 1e30f}),
+          Tensor.of(new float[] {-3e38f, 3e38f, -1e30f})
+        },
         new Tensor[] {Tensor.of(new float[] {0, 1, -2.5f}), Tensor.of(new float[] {0, 1, -2.5f})});
   }
 
@@ -62,7 +65,10 @@ class MaeLossTest extends LossContractTest {
   void subgradientIsZeroWherePredEqualsTarget() {
     Loss loss = spec().create();
     LossResult r =
-        loss.evaluate(Reduction.SUM, Tensor.of(new float[] {1.5f, 2, -3}), Tensor.of(new float[] {1.5f, 1, -1}));
+        loss.evaluate(
+            Reduction.SUM,
+            Tensor.of(new float[] {1.5f, 2, -3}),
+            Tensor.of(new float[] {1.5f, 1, -1}));
     assertArrayEquals(new float[] {0, 1, -1}, r.grad(0).data());
     assertEquals(3.0, r.value(), 0);
   }
@@ -78,7 +84,8 @@ class MaeLossTest extends LossContractTest {
     float[] p = {1, 2, 3, 4, 5, 6};
     float[] t = {0, 0, 0, 0, 0, 0};
     assertEquals(3.5, loss.value(Reduction.MEAN, Tensor.of(p, 2, 3), Tensor.of(t, 2, 3)), 0);
-    float[] g = loss.evaluate(Reduction.MEAN, Tensor.of(p, 1, 2, 3), Tensor.of(t, 1, 2, 3)).grad(0).data();
+    float[] g =
+        loss.evaluate(Reduction.MEAN, Tensor.of(p, 1, 2, 3), Tensor.of(t, 1, 2, 3)).grad(0).data();
     for (float v : g) {
       assertEquals(1.0 / 6, v, 1e-7);
     }

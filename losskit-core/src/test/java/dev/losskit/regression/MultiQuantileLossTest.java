@@ -76,20 +76,50 @@ class MultiQuantileLossTest extends LossContractTest {
   protected List<BadInput> badInputs(SplittableRandom r) {
     Tensor target = Tensor.of(new float[4], 4);
     return List.of(
-        new BadInput("too few quantile predictions", new Tensor[] {Tensor.of(new float[8], 4, 2), target},
-            "pred", "(4, 3)", "(4, 2)"),
-        new BadInput("pred without the quantile dimension", new Tensor[] {Tensor.of(new float[4], 4), target},
-            "pred", "(4, 3)", "(4)"),
-        new BadInput("leading shapes differ", new Tensor[] {Tensor.of(new float[15], 5, 3), target},
-            "pred", "(4, 3)", "(5, 3)"),
-        new BadInput("decreasing quantiles", Map.of("quantiles", "0.5,0.1"), new Tensor[] {Tensor.of(new float[8], 4, 2), target},
-            "quantiles", "strictly increasing", "0.5,0.1"),
-        new BadInput("repeated quantile", Map.of("quantiles", "0.1,0.5,0.5"), new Tensor[] {Tensor.of(new float[12], 4, 3), target},
-            "quantiles", "strictly increasing"),
-        new BadInput("quantile outside (0, 1)", Map.of("quantiles", "0.1,1.5"), new Tensor[] {Tensor.of(new float[8], 4, 2), target},
-            "quantiles", "(0, 1)", "0.1,1.5"),
-        new BadInput("not a list of numbers", Map.of("quantiles", "0.1,,0.9"), new Tensor[] {Tensor.of(new float[12], 4, 3), target},
-            "quantiles", "comma-separated"));
+        new BadInput(
+            "too few quantile predictions",
+            new Tensor[] {Tensor.of(new float[8], 4, 2), target},
+            "pred",
+            "(4, 3)",
+            "(4, 2)"),
+        new BadInput(
+            "pred without the quantile dimension",
+            new Tensor[] {Tensor.of(new float[4], 4), target},
+            "pred",
+            "(4, 3)",
+            "(4)"),
+        new BadInput(
+            "leading shapes differ",
+            new Tensor[] {Tensor.of(new float[15], 5, 3), target},
+            "pred",
+            "(4, 3)",
+            "(5, 3)"),
+        new BadInput(
+            "decreasing quantiles",
+            Map.of("quantiles", "0.5,0.1"),
+            new Tensor[] {Tensor.of(new float[8], 4, 2), target},
+            "quantiles",
+            "strictly increasing",
+            "0.5,0.1"),
+        new BadInput(
+            "repeated quantile",
+            Map.of("quantiles", "0.1,0.5,0.5"),
+            new Tensor[] {Tensor.of(new float[12], 4, 3), target},
+            "quantiles",
+            "strictly increasing"),
+        new BadInput(
+            "quantile outside (0, 1)",
+            Map.of("quantiles", "0.1,1.5"),
+            new Tensor[] {Tensor.of(new float[8], 4, 2), target},
+            "quantiles",
+            "(0, 1)",
+            "0.1,1.5"),
+        new BadInput(
+            "not a list of numbers",
+            Map.of("quantiles", "0.1,,0.9"),
+            new Tensor[] {Tensor.of(new float[12], 4, 3), target},
+            "quantiles",
+            "comma-separated"));
   }
 
   @Test
@@ -147,7 +177,8 @@ class MultiQuantileLossTest extends LossContractTest {
     assertArrayEquals(line.grad(0).data(), grid.grad(0).data(), 0f);
     assertEquals(line.value(), grid.value(), 0);
     Tensor scalarTarget = Tensor.scalar(0.5f);
-    LossResult one = loss.evaluate(Reduction.MEAN, Tensor.of(new float[] {0, 0.5f, 1}), scalarTarget);
+    LossResult one =
+        loss.evaluate(Reduction.MEAN, Tensor.of(new float[] {0, 0.5f, 1}), scalarTarget);
     assertEquals((0.1 * 0.5 + 0 + 0.1 * 0.5) / 3, one.value(), 1e-7);
     assertTrue(one.grad(0).hasShape(3));
   }
@@ -155,8 +186,12 @@ class MultiQuantileLossTest extends LossContractTest {
   @Test
   void levelsMustMatchThePredictionWidth() {
     Loss five = spec().create(Map.of("quantiles", "0.1,0.3,0.5,0.7,0.9"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> five.value(Tensor.of(new float[6], 2, 3), Tensor.of(new float[2])));
-    assertTrue(e.getMessage().contains("(2, 5)") && e.getMessage().contains("5 quantiles"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> five.value(Tensor.of(new float[6], 2, 3), Tensor.of(new float[2])));
+    assertTrue(
+        e.getMessage().contains("(2, 5)") && e.getMessage().contains("5 quantiles"),
+        e.getMessage());
   }
 }

@@ -44,8 +44,13 @@ class PseudoHuberLossTest extends LossContractTest {
   @Override
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
     return List.of(
-        new Tensor[] {Tensor.of(new float[] {3e38f, -3e38f, 1e30f}), Tensor.of(new float[] {-3e38f, 3e38f, -1e30f})},
-        new Tensor[] {Tensor.of(new float[] {0, 1e-30f, 1e-20f}), Tensor.of(new float[] {0, 0, 0})});
+        new Tensor[] {
+          Tensor.of(new float[] {3e38f, -3e38f, 1e30f}),
+          Tensor.of(new float[] {-3e38f, 3e38f, -1e30f})
+        },
+        new Tensor[] {
+          Tensor.of(new float[] {0, 1e-30f, 1e-20f}), Tensor.of(new float[] {0, 0, 0})
+        });
   }
 
   @Override
@@ -95,11 +100,13 @@ class PseudoHuberLossTest extends LossContractTest {
       Map<String, ?> params = Map.of("delta", delta);
       Tensor[] in = spec().sample(spec().params(params), r, 200);
       float[] ph = spec().create(params).evaluate(Reduction.NONE, in).values().data();
-      float[] hu = Catalog.builtin().create("huber", params).evaluate(Reduction.NONE, in).values().data();
+      float[] hu =
+          Catalog.builtin().create("huber", params).evaluate(Reduction.NONE, in).values().data();
       for (int i = 0; i < ph.length; i++) {
         double res = (double) in[0].data()[i] - in[1].data()[i];
         assertTrue(ph[i] <= hu[i] * (1 + 1e-6), "pseudo-huber <= huber at r = " + res);
-        assertTrue(ph[i] >= delta * (Math.abs(res) - delta) - 1e-6, "pseudo-huber >= delta (|r| - delta)");
+        assertTrue(
+            ph[i] >= delta * (Math.abs(res) - delta) - 1e-6, "pseudo-huber >= delta (|r| - delta)");
       }
     }
   }

@@ -47,7 +47,10 @@ class QuantileLossTest extends LossContractTest {
   @Override
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
     return List.of(
-        new Tensor[] {Tensor.of(new float[] {3e38f, -3e38f, 1e30f}), Tensor.of(new float[] {-3e38f, 3e38f, -1e30f})},
+        new Tensor[] {
+          Tensor.of(new float[] {3e38f, -3e38f, 1e30f}),
+          Tensor.of(new float[] {-3e38f, 3e38f, -1e30f})
+        },
         new Tensor[] {Tensor.of(new float[] {0, 4, -2}), Tensor.of(new float[] {0, 4, -2})});
   }
 
@@ -55,10 +58,26 @@ class QuantileLossTest extends LossContractTest {
   protected List<BadInput> badInputs(SplittableRandom r) {
     Tensor two = Tensor.of(new float[2]);
     return List.of(
-        new BadInput("target of another shape", new Tensor[] {Tensor.of(new float[6], 2, 3), Tensor.of(new float[6], 6)},
-            "target", "(2, 3)", "(6)"),
-        new BadInput("quantile 0", Map.of("quantile", "0"), new Tensor[] {two, two}, "quantile", "(0, 1)", "'0'"),
-        new BadInput("quantile 1", Map.of("quantile", "1"), new Tensor[] {two, two}, "quantile", "(0, 1)", "'1'"));
+        new BadInput(
+            "target of another shape",
+            new Tensor[] {Tensor.of(new float[6], 2, 3), Tensor.of(new float[6], 6)},
+            "target",
+            "(2, 3)",
+            "(6)"),
+        new BadInput(
+            "quantile 0",
+            Map.of("quantile", "0"),
+            new Tensor[] {two, two},
+            "quantile",
+            "(0, 1)",
+            "'0'"),
+        new BadInput(
+            "quantile 1",
+            Map.of("quantile", "1"),
+            new Tensor[] {two, two},
+            "quantile",
+            "(0, 1)",
+            "'1'"));
   }
 
   @Test
@@ -93,7 +112,8 @@ class QuantileLossTest extends LossContractTest {
     Arrays.sort(sorted);
     double q = 0.3;
     Loss loss = spec().create(Map.of("quantile", q));
-    // Any constant between the 3rd and 4th order statistics minimises the mean pinball loss at q = 0.3.
+    // Any constant between the 3rd and 4th order statistics minimises the mean pinball loss at q =
+    // 0.3.
     float c = (float) ((sorted[2] + sorted[3]) / 2);
     float[] p = new float[y.length];
     Arrays.fill(p, c);

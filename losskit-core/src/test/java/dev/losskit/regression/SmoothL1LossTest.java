@@ -45,8 +45,12 @@ class SmoothL1LossTest extends LossContractTest {
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
     float beta = (float) p.real("beta");
     return List.of(
-        new Tensor[] {Tensor.of(new float[] {3e38f, -3e38f, 1e30f}), Tensor.of(new float[] {-3e38f, 3e38f, 0})},
-        new Tensor[] {Tensor.of(new float[] {0, 2, beta, -beta}), Tensor.of(new float[] {0, 2, 0, 0})});
+        new Tensor[] {
+          Tensor.of(new float[] {3e38f, -3e38f, 1e30f}), Tensor.of(new float[] {-3e38f, 3e38f, 0})
+        },
+        new Tensor[] {
+          Tensor.of(new float[] {0, 2, beta, -beta}), Tensor.of(new float[] {0, 2, 0, 0})
+        });
   }
 
   @Override
@@ -79,7 +83,8 @@ class SmoothL1LossTest extends LossContractTest {
       assertEquals(b.value(), a.value(), 0);
       assertArrayEquals(b.grad(0).data(), a.grad(0).data(), 0f);
     }
-    assertArrayEquals(new float[] {0, -1, 0, 1, 1}, l1.evaluate(Reduction.SUM, p, t).grad(0).data());
+    assertArrayEquals(
+        new float[] {0, -1, 0, 1, 1}, l1.evaluate(Reduction.SUM, p, t).grad(0).data());
   }
 
   @Test
@@ -89,7 +94,10 @@ class SmoothL1LossTest extends LossContractTest {
       Loss s = spec().create(Map.of("beta", beta));
       Loss h = Catalog.builtin().create("huber", Map.of("delta", beta));
       Tensor[] in = spec().sample(spec().params(Map.of("beta", beta)), r, 64);
-      assertEquals(h.value(Reduction.SUM, in) / beta, s.value(Reduction.SUM, in), 1e-12 * s.value(Reduction.SUM, in));
+      assertEquals(
+          h.value(Reduction.SUM, in) / beta,
+          s.value(Reduction.SUM, in),
+          1e-12 * s.value(Reduction.SUM, in));
       float[] gs = s.evaluate(Reduction.SUM, in).grad(0).data();
       float[] gh = h.evaluate(Reduction.SUM, in).grad(0).data();
       for (int i = 0; i < gs.length; i++) {
@@ -102,8 +110,13 @@ class SmoothL1LossTest extends LossContractTest {
   void gradientIsContinuousAtBeta() {
     Loss s = spec().create(Map.of("beta", 0.5));
     float below = Math.nextDown(0.5f);
-    float[] g = s.evaluate(Reduction.SUM, Tensor.of(new float[] {0.5f, below, -0.5f}), Tensor.of(new float[3])).grad(0).data();
+    float[] g =
+        s.evaluate(
+                Reduction.SUM, Tensor.of(new float[] {0.5f, below, -0.5f}), Tensor.of(new float[3]))
+            .grad(0)
+            .data();
     assertArrayEquals(new float[] {1, below / 0.5f, -1}, g, 1e-7f);
-    assertEquals(0.25, s.value(Reduction.SUM, Tensor.of(new float[] {0.5f}), Tensor.of(new float[1])), 0);
+    assertEquals(
+        0.25, s.value(Reduction.SUM, Tensor.of(new float[] {0.5f}), Tensor.of(new float[1])), 0);
   }
 }
