@@ -37,6 +37,9 @@ public record Range(double lo, boolean loInclusive, double hi, boolean hiInclusi
     if (equals(NONNEGATIVE)) {
       return "a non-negative number";
     }
+    if (Double.isInfinite(hi) && Double.isInfinite(lo) && loInclusive) {
+      return "a number or -inf";
+    }
     if (Double.isInfinite(hi)) {
       return "a number " + (loInclusive ? ">= " : "> ") + fmt(lo);
     }

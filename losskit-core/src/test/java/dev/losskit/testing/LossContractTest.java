@@ -58,6 +58,30 @@ public abstract class LossContractTest {
     return List.of();
   }
 
+  /**
+   * Hand-built input sets that sampling does not produce (optional inputs such as weights,
+   * broadcast shapes, chosen points): each is checked like the sampled ones, values against the
+   * oracle for every reduction, gradients against central differences, and the Hessian where
+   * marked.
+   */
+  protected List<Tensor[]> extraInputs(Params params, SplittableRandom random) {
+    return List.of();
+  }
+
+  /** Sampled inputs at the given sizes, then the {@link #extraInputs}, each with a label. */
+  private List<Map.Entry<String, Tensor[]>> inputSets(Params p, long seed, int... sizes) {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<Map.Entry<String, Tensor[]>> sets = new ArrayList<>();
+    for (int n : sizes) {
+      sets.add(Map.entry("n=" + n, spec().sample(p, random, n)));
+    }
+    List<Tensor[]> extra = extraInputs(p, random);
+    for (int i = 0; i < extra.size(); i++) {
+      sets.add(Map.entry("extra input set " + i, extra.get(i)));
+    }
+    return sets;
+  }
+
   /** Inputs at the extremes of the domain, which must give finite values and gradients. */
   protected List<Tensor[]> extremeCases(Params params, SplittableRandom random) {
     return List.of();
@@ -154,19 +178,15 @@ public abstract class LossContractTest {
     LossSpec s = spec();
     Params p = s.params(given);
     Loss loss = s.create(given);
-    SplittableRandom random = new SplittableRandom(42);
-    for (int n : SIZES) {
-      Tensor[] in = s.sample(p, random, n);
+    for (Map.Entry<String, Tensor[]> set : inputSets(p, 42, SIZES)) {
+      String n = set.getKey();
+      Tensor[] in = set.getValue();
       Oracle o = oracleOf(p, in);
       for (Reduction r : reductions()) {
         double expected = reduce(o, r, in);
         double actual = loss.value(r, in);
         assertClose(
-            expected,
-            actual,
-            valueTolerance(),
-            1e-6,
-            id() + " " + given + " n=" + n + " " + r.id());
+            expected, actual, valueTolerance(), 1e-6, id() + " " + given + " " + n + " " + r.id());
       }
       if (s.reductions().contains(Reduction.NONE)) {
         Tensor values = loss.evaluate(Reduction.NONE, in).values();
@@ -177,7 +197,7 @@ public abstract class LossContractTest {
               values.data()[i],
               valueTolerance(),
               1e-6,
-              id() + " unreduced value " + i + " n=" + n);
+              id() + " unreduced value " + i + " " + n);
         }
       }
     }
@@ -208,9 +228,9 @@ public abstract class LossContractTest {
     }
     Params p = s.params(given);
     Loss loss = s.create(given);
-    SplittableRandom random = new SplittableRandom(1234);
-    for (int n : new int[] {1, 3, 8, 17}) {
-      Tensor[] in = s.sample(p, random, n);
+    for (Map.Entry<String, Tensor[]> set : inputSets(p, 1234, 1, 3, 8, 17)) {
+      String n = set.getKey();
+      Tensor[] in = set.getValue();
       for (Reduction r : reductions()) {
         LossResult res = loss.evaluate(r, in);
         for (int k = 0; k < in.length; k++) {
@@ -232,7 +252,7 @@ public abstract class LossContractTest {
                 analytic[i],
                 gradTolerance(),
                 gradTolerance() * 1e-2 * (1 + norm),
-                id() + " " + given + " d/d" + is.name() + "[" + i + "] n=" + n + " " + r.id());
+                id() + " " + given + " d/d" + is.name() + "[" + i + "] " + n + " " + r.id());
           }
         }
       }
@@ -266,25 +286,32 @@ public abstract class LossContractTest {
     }
     Params p = s.params(given);
     TwiceDifferentiable loss = (TwiceDifferentiable) s.create(given);
-    Tensor[] in = s.sample(p, new SplittableRandom(99), 17);
-    float[] h = loss.hessian(in).data();
-    OracleInputs oi = new OracleInputs(in);
-    double[] x = oi.get(0);
-    double[] x0 = x.clone();
-    double[] f0 = oracle(oi, p).values();
-    double step = 1e-4;
-    for (int i = 0; i < x.length; i++) {
-      x[i] = x0[i] + step * Math.max(1, Math.abs(x0[i]));
-    }
-    double[] fp = oracle(oi, p).values();
-    for (int i = 0; i < x.length; i++) {
-      x[i] = x0[i] - step * Math.max(1, Math.abs(x0[i]));
-    }
-    double[] fm = oracle(oi, p).values();
-    for (int i = 0; i < x.length; i++) {
-      double hi = step * Math.max(1, Math.abs(x0[i]));
-      double numeric = (fp[i] - 2 * f0[i] + fm[i]) / (hi * hi);
-      assertClose(numeric, h[i], 2e-3, 2e-4, id() + " " + given + " d2/dpred2[" + i + "]");
+    for (Map.Entry<String, Tensor[]> set : inputSets(p, 99, 17)) {
+      Tensor[] in = set.getValue();
+      float[] h = loss.hessian(in).data();
+      OracleInputs oi = new OracleInputs(in);
+      double[] x = oi.get(0);
+      double[] x0 = x.clone();
+      double[] f0 = oracle(oi, p).values();
+      double step = 1e-4;
+      for (int i = 0; i < x.length; i++) {
+        x[i] = x0[i] + step * Math.max(1, Math.abs(x0[i]));
+      }
+      double[] fp = oracle(oi, p).values();
+      for (int i = 0; i < x.length; i++) {
+        x[i] = x0[i] - step * Math.max(1, Math.abs(x0[i]));
+      }
+      double[] fm = oracle(oi, p).values();
+      for (int i = 0; i < x.length; i++) {
+        double hi = step * Math.max(1, Math.abs(x0[i]));
+        double numeric = (fp[i] - 2 * f0[i] + fm[i]) / (hi * hi);
+        assertClose(
+            numeric,
+            h[i],
+            2e-3,
+            2e-4,
+            id() + " " + given + " " + set.getKey() + " d2/dpred2[" + i + "]");
+      }
     }
   }
 
