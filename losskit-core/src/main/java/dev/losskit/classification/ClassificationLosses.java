@@ -8,6 +8,7 @@ public final class ClassificationLosses {
   private ClassificationLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of();
+    return List.of(
+        CrossEntropyLoss.SPEC);
   }
 }

@@ -1,0 +1,118 @@
+"""Reference cases of the softmax classification losses (catalogue section 2).
+
+cross-entropy and nll come from PyTorch itself; categorical-ce, softmax-focal, generalized-ce and
+symmetric-ce have no runnable peer here (Keras, or no library at all), so their catalogue formulas are
+written with torch operations and differentiated by autograd ("formula-in-pytorch").
+"""
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from common import Reference, f32, i64, rng
+
+WEIGHT4 = f32([0.5, 1.0, 2.0, 3.0])
+
+
+def logits(r, *shape, scale=2.0):
+    return f32(r.normal(0, scale, shape))
+
+
+def simplex(r, shape, axis=1):
+    p = r.uniform(0.05, 1.0, shape)
+    return f32(p / p.sum(axis=axis, keepdims=True))
+
+
+def indices(r, classes, shape, ignore=None, every=3):
+    y = r.integers(0, classes, shape)
+    if ignore is not None:
+        flat = y.reshape(-1)
+        flat[1::every] = ignore
+    return i64(y)
+
+
+def extreme_logits():
+    return f32([[1000, -1000, 0, 5],
+                [-1000, 1000, 1000, -3],
+                [0, 0, -1000, 1000],
+                [-1000, -1000, -1000, -1000],
+                [1000, 999, -1000, 0]])
+
+
+# ---------------------------------------------------------------- cross-entropy
+
+def cross_entropy():
+    ref = Reference("cross-entropy", "pytorch", "torch.nn.functional.cross_entropy")
+
+    def fn(ignore_index=-100, label_smoothing=0.0):
+        def f(reduction, pred, target, weight=None):
+            return F.cross_entropy(pred, target, weight=weight, ignore_index=ignore_index,
+                                   label_smoothing=label_smoothing, reduction=reduction)
+        return f
+
+    r = rng(10)
+    x = logits(r, 7, 4)
+    y_plain = indices(r, 4, 7)
+    y_ignored = indices(r, 4, 7, ignore=-100)
+    for targets, tname in ((y_plain, "indices"), (y_ignored, "indices with ignored -100")):
+        for weighted in (False, True):
+            for s in (0.0, 0.1):
+                inputs = {"pred": x, "target": targets}
+                params = {}
+                if weighted:
+                    inputs["weight"] = WEIGHT4
+                if s:
+                    params["label-smoothing"] = s
+                ref.case(f"{tname}, weight={weighted}, label-smoothing={s}", fn(label_smoothing=s), inputs,
+                         params=params)
+    # A non-negative ignore-index: class 1 is ignored wherever it is the target.
+    y1 = i64([1, 0, 1, 3, 2, 1, 0])
+    for weighted in (False, True):
+        for s in (0.0, 0.2):
+            inputs = {"pred": x, "target": y1}
+            if weighted:
+                inputs["weight"] = WEIGHT4
+            params = {"ignore-index": 1}
+            if s:
+                params["label-smoothing"] = s
+            ref.case(f"ignore-index=1, weight={weighted}, label-smoothing={s}", fn(ignore_index=1, label_smoothing=s),
+                     inputs, params=params)
+    # Probability targets.
+    t = simplex(r, (7, 4))
+    for weighted in (False, True):
+        for s in (0.0, 0.15):
+            inputs = {"pred": x, "target": t}
+            if weighted:
+                inputs["weight"] = WEIGHT4
+            params = {"label-smoothing": s} if s else {}
+            ref.case(f"probabilities, weight={weighted}, label-smoothing={s}", fn(label_smoothing=s), inputs,
+                     params=params)
+    # Spatial (N, C, 4, 5) and temporal (N, C, T).
+    xs = logits(r, 2, 3, 4, 5)
+    ys = indices(r, 3, (2, 4, 5), ignore=-100, every=7)
+    w3 = f32([2.0, 0.5, 1.0])
+    ref.case("spatial (2, 3, 4, 5) indices", fn(), {"pred": xs, "target": indices(r, 3, (2, 4, 5))})
+    ref.case("spatial (2, 3, 4, 5), weight, label-smoothing, ignored", fn(label_smoothing=0.1),
+             {"pred": xs, "target": ys, "weight": w3}, params={"label-smoothing": 0.1})
+    ref.case("spatial (2, 3, 4, 5) probabilities, weight, label-smoothing", fn(label_smoothing=0.1),
+             {"pred": xs, "target": simplex(r, (2, 3, 4, 5)), "weight": w3}, params={"label-smoothing": 0.1})
+    ref.case("temporal (3, 4, 6), weight", fn(), {"pred": logits(r, 3, 4, 6), "target": indices(r, 4, (3, 6)),
+                                                  "weight": WEIGHT4})
+    # Logits of +/-1000.
+    xe = extreme_logits()
+    ye = i64([1, 0, 2, 3, 1])
+    ref.case("logits of +/-1000", fn(), {"pred": xe, "target": ye})
+    ref.case("logits of +/-1000, weight, label-smoothing", fn(label_smoothing=0.2),
+             {"pred": xe, "target": ye, "weight": WEIGHT4}, params={"label-smoothing": 0.2})
+    te = f32([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0.5, 0.5], [0.25, 0.25, 0.25, 0.25], [0, 0, 1, 0]])
+    ref.case("logits of +/-1000, probabilities of exactly 0 and 1", fn(), {"pred": xe, "target": te})
+    ref.case("logits of +/-1000, probabilities, weight, label-smoothing", fn(label_smoothing=0.3),
+             {"pred": xe, "target": te, "weight": WEIGHT4}, params={"label-smoothing": 0.3})
+    # Unbatched (C) with a 0-d target.
+    ref.case("unbatched (C)", fn(label_smoothing=0.1), {"pred": logits(r, 5), "target": i64(3)},
+             params={"label-smoothing": 0.1})
+    ref.case("label-smoothing=1", fn(label_smoothing=1.0), {"pred": x, "target": y_ignored, "weight": WEIGHT4},
+             params={"label-smoothing": 1.0})
+    return ref
+
+
+ALL = [cross_entropy]
