@@ -115,4 +115,51 @@ def cross_entropy():
     return ref
 
 
-ALL = [cross_entropy]
+def reduce(values, reduction):
+    if reduction == "none":
+        return values
+    if reduction == "sum":
+        return values.sum()
+    return values.mean()
+
+
+# ---------------------------------------------------------------- categorical-ce
+
+def categorical_ce():
+    ref = Reference("categorical-ce", "formula-in-pytorch",
+                    "-sum_c t_c log(clamp(p_c, eps, 1)) along axis (Keras CategoricalCrossentropy without"
+                    " its renormalisation), with torch operations")
+
+    def fn(axis=1, eps=1e-7):
+        def f(reduction, pred, target):
+            return reduce(-(target * torch.log(torch.clamp(pred, eps, 1.0))).sum(axis), reduction)
+        return f
+
+    r = rng(20)
+
+    def onehot(shape, axis):
+        classes = shape[axis]
+        y = r.integers(0, classes, [d for i, d in enumerate(shape) if i != axis % len(shape)])
+        return f32(np.moveaxis(np.eye(classes, dtype=np.float32)[y], -1, axis))
+
+    p = simplex(r, (6, 5))
+    ref.case("one-hot targets", fn(), {"pred": p, "target": onehot((6, 5), 1)})
+    ref.case("soft targets", fn(), {"pred": p, "target": simplex(r, (6, 5))})
+    ps = simplex(r, (2, 3, 4, 5))
+    ref.case("pixel-wise (2, 3, 4, 5), axis 1", fn(), {"pred": ps, "target": onehot((2, 3, 4, 5), 1)})
+    pl = simplex(r, (2, 4, 5, 3), axis=-1)
+    ref.case("channels-last (2, 4, 5, 3), axis -1", fn(axis=-1), {"pred": pl, "target": simplex(r, (2, 4, 5, 3), axis=-1)},
+             params={"axis": -1})
+    p0 = simplex(r, (4, 6), axis=0)
+    ref.case("classes first (4, 6), axis 0", fn(axis=0), {"pred": p0, "target": onehot((4, 6), 0)}, params={"axis": 0})
+    pe = f32([[0, 1, 0], [0.5, 0.5, 0], [1e-9, 0.3, 0.7], [0.0005, 0.0015, 0.998]])
+    te = f32([[1, 0, 0], [0, 0, 1], [0.2, 0.3, 0.5], [0.5, 0.5, 0]])
+    ref.case("probabilities of exactly 0 and 1", fn(), {"pred": pe, "target": te})
+    ref.case("probabilities of exactly 0 and 1, eps=1e-3", fn(eps=1e-3), {"pred": pe, "target": te},
+             params={"eps": 1e-3})
+    pn = f32([[0.2, 0.2, 0.1], [0.6, 0.5, 0.4]])
+    ref.case("rows that do not sum to 1 (not renormalised)", fn(), {"pred": pn, "target": f32([[1, 0, 0], [0, 0.5, 0.5]])})
+    return ref
+
+
+ALL = [cross_entropy, categorical_ce]

@@ -9,6 +9,7 @@ public final class ClassificationLosses {
 
   public static List<LossSpec> specs() {
     return List.of(
-        CrossEntropyLoss.SPEC);
+        CrossEntropyLoss.SPEC,
+        CategoricalCeLoss.SPEC);
   }
 }
