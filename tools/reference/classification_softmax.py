@@ -162,4 +162,38 @@ def categorical_ce():
     return ref
 
 
-ALL = [cross_entropy, categorical_ce]
+# ---------------------------------------------------------------- nll
+
+def log_softmax(x, dim=1):
+    return f32(torch.log_softmax(torch.tensor(x, dtype=torch.float64), dim).numpy())
+
+
+def nll():
+    ref = Reference("nll", "pytorch", "torch.nn.functional.nll_loss")
+
+    def fn(ignore_index=-100):
+        def f(reduction, pred, target, weight=None):
+            return F.nll_loss(pred, target, weight=weight, ignore_index=ignore_index, reduction=reduction)
+        return f
+
+    r = rng(30)
+    lp = log_softmax(logits(r, 7, 4))
+    y = indices(r, 4, 7)
+    yi = indices(r, 4, 7, ignore=-100)
+    for targets, tname in ((y, "indices"), (yi, "indices with ignored -100")):
+        ref.case(tname, fn(), {"pred": lp, "target": targets})
+        ref.case(tname + ", weight", fn(), {"pred": lp, "target": targets, "weight": WEIGHT4})
+    y1 = i64([1, 0, 1, 3, 2, 1, 0])
+    ref.case("ignore-index=1, weight", fn(1), {"pred": lp, "target": y1, "weight": WEIGHT4}, params={"ignore-index": 1})
+    ls = log_softmax(logits(r, 2, 3, 4, 5))
+    ref.case("spatial (2, 3, 4, 5), weight, ignored", fn(),
+             {"pred": ls, "target": indices(r, 3, (2, 4, 5), ignore=-100, every=6), "weight": f32([2.0, 0.5, 1.0])})
+    ref.case("temporal (3, 4, 6)", fn(), {"pred": log_softmax(logits(r, 3, 4, 6)), "target": indices(r, 4, (3, 6))})
+    ref.case("unbatched (C)", fn(), {"pred": log_softmax(logits(r, 5), 0), "target": i64(2)})
+    ref.case("log-probabilities of -1000 and unnormalised scores", fn(),
+             {"pred": f32([[-1000, 0, -3], [2.5, -1000, 0], [0, -1e-8, -1000]]), "target": i64([0, 1, 2]),
+              "weight": f32([1.0, 3.0, 0.5])})
+    return ref
+
+
+ALL = [cross_entropy, categorical_ce, nll]

@@ -10,6 +10,7 @@ public final class ClassificationLosses {
   public static List<LossSpec> specs() {
     return List.of(
         CrossEntropyLoss.SPEC,
-        CategoricalCeLoss.SPEC);
+        CategoricalCeLoss.SPEC,
+        NllLoss.SPEC);
   }
 }
