@@ -196,4 +196,62 @@ def nll():
     return ref
 
 
-ALL = [cross_entropy, categorical_ce, nll]
+# ---------------------------------------------------------------- losses of q_y = softmax(pred)[y]
+
+def per_row(pred, target, ignore_index=None):
+    """log q_y per row (float64), the row mask and the safe targets; the class axis is dim 1 (0 unbatched)."""
+    dim = 0 if pred.dim() == 1 else 1
+    logq_all = torch.log_softmax(pred.double(), dim)
+    keep = torch.ones_like(target, dtype=torch.bool) if ignore_index is None else target != ignore_index
+    safe = torch.where(keep, target, torch.zeros_like(target))
+    logq = logq_all.gather(dim, safe.unsqueeze(dim)).squeeze(dim)
+    return logq, keep
+
+
+def reduce_rows(values, keep, reduction):
+    values = torch.where(keep, values, torch.zeros_like(values))
+    if reduction == "none":
+        return values
+    if reduction == "sum":
+        return values.sum()
+    return values.sum() / keep.sum()
+
+
+def softmax_focal():
+    ref = Reference("softmax-focal", "formula-in-pytorch",
+                    "-alpha_y (1 - q_y)^gamma log q_y, q = softmax(pred), mean over targets that are not ignored"
+                    " (Keras CategoricalFocalCrossentropy(from_logits=True) without its clipping), with torch"
+                    " operations in float64")
+
+    def fn(gamma=2.0, ignore_index=-100):
+        def f(reduction, pred, target, alpha=None):
+            logq, keep = per_row(pred, target, ignore_index)
+            a = 1.0 if alpha is None else alpha.double()[torch.where(keep, target, torch.zeros_like(target))]
+            return reduce_rows(-a * (1 - logq.exp()) ** gamma * logq, keep, reduction)
+        return f
+
+    r = rng(40)
+    x = logits(r, 7, 4)
+    y = indices(r, 4, 7)
+    yi = indices(r, 4, 7, ignore=-100)
+    for gamma in (2.0, 0.0, 0.5, 1.0, 5.0):
+        params = {} if gamma == 2.0 else {"gamma": gamma}
+        ref.case(f"gamma={gamma}", fn(gamma), {"pred": x, "target": y}, params=params)
+        ref.case(f"gamma={gamma}, alpha, ignored", fn(gamma), {"pred": x, "target": yi, "alpha": WEIGHT4}, params=params)
+    ref.case("ignore-index=1", fn(ignore_index=1), {"pred": x, "target": i64([1, 0, 1, 3, 2, 1, 0])},
+             params={"ignore-index": 1})
+    xs = logits(r, 2, 3, 4, 5)
+    ref.case("spatial (2, 3, 4, 5), alpha, ignored", fn(),
+             {"pred": xs, "target": indices(r, 3, (2, 4, 5), ignore=-100, every=7), "alpha": f32([0.25, 1.0, 2.0])})
+    ref.case("unbatched (C)", fn(), {"pred": logits(r, 5), "target": i64(4)})
+    # Logits of +/-1000 (gamma >= 1: PyTorch's autograd of (1 - q)^gamma is NaN at q = 1 for gamma < 1).
+    xe = extreme_logits()
+    ye = i64([1, 0, 2, 3, 1])
+    ref.case("logits of +/-1000", fn(), {"pred": xe, "target": ye})
+    ref.case("logits of +/-1000, gamma=1, alpha", fn(1.0), {"pred": xe, "target": ye, "alpha": WEIGHT4},
+             params={"gamma": 1.0})
+    ref.case("logits of +/-1000, rows with q_y = 1", fn(), {"pred": xe, "target": i64([0, 1, 3, 0, 0])})
+    return ref
+
+
+ALL = [cross_entropy, categorical_ce, nll, softmax_focal]

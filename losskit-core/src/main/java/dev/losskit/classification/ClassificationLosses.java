@@ -11,6 +11,7 @@ public final class ClassificationLosses {
     return List.of(
         CrossEntropyLoss.SPEC,
         CategoricalCeLoss.SPEC,
-        NllLoss.SPEC);
+        NllLoss.SPEC,
+        SoftmaxFocalLoss.SPEC);
   }
 }

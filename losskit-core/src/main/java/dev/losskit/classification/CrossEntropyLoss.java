@@ -174,7 +174,7 @@ public final class CrossEntropyLoss extends AbstractLoss {
         wTotal += w[c];
       }
     }
-    double[] e = g == null ? null : new double[classes];
+    double[] q = g == null ? null : new double[classes];
     double sum = 0;
     for (int n = 0; n < outer; n++) {
       for (int j = 0; j < inner; j++) {
@@ -186,25 +186,11 @@ public final class CrossEntropyLoss extends AbstractLoss {
             values[row] = 0f;
           }
           if (g != null) {
-            for (int c = 0, i = base; c < classes; c++, i += inner) {
-              g[i] = 0f;
-            }
+            SoftmaxRows.zeroRow(g, base, inner, classes);
           }
           continue;
         }
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0, i = base; c < classes; c++, i += inner) {
-          max = Math.max(max, x[i]);
-        }
-        double z = 0;
-        for (int c = 0, i = base; c < classes; c++, i += inner) {
-          double ec = Math.exp(x[i] - max);
-          z += ec;
-          if (e != null) {
-            e[c] = ec;
-          }
-        }
-        double lse = max + Math.log(z);
+        double lse = SoftmaxRows.softmaxRow(x, base, inner, classes, q);
         double l;
         if (probabilities) {
           double tw = 0;
@@ -217,13 +203,13 @@ public final class CrossEntropyLoss extends AbstractLoss {
           if (g != null) {
             for (int c = 0, i = base; c < classes; c++, i += inner) {
               double wt = (w == null ? 1 : w[c]) * (keep * t[i] + spread);
-              g[i] = (float) (scale * (e[c] / z * tw - wt));
+              g[i] = (float) (scale * (q[c] * tw - wt));
             }
           }
         } else {
           double wy = w == null ? 1 : w[y];
-          double target = keep * wy;
-          l = target * (lse - x[base + y * inner]);
+          double hard = keep * wy;
+          l = hard * (lse - x[base + y * inner]);
           if (smoothing > 0) {
             double smooth = 0;
             for (int c = 0, i = base; c < classes; c++, i += inner) {
@@ -233,8 +219,8 @@ public final class CrossEntropyLoss extends AbstractLoss {
           }
           if (g != null) {
             for (int c = 0, i = base; c < classes; c++, i += inner) {
-              double q = e[c] / z;
-              double d = target * (c == y ? q - 1 : q) + spread * (q * wTotal - (w == null ? 1 : w[c]));
+              double qc = q[c];
+              double d = hard * (c == y ? qc - 1 : qc) + spread * (qc * wTotal - (w == null ? 1 : w[c]));
               g[i] = (float) (scale * d);
             }
           }

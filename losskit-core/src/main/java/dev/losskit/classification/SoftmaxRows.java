@@ -115,6 +115,46 @@ final class SoftmaxRows {
     return s;
   }
 
+  /**
+   * log(sum_c exp(x_c)) over one row (classes entries from {@code base}, stride {@code inner}),
+   * with the row maximum subtracted before exponentiating; when {@code q} is not null it receives
+   * the softmax of the row.
+   */
+  static double softmaxRow(float[] x, int base, int inner, int classes, double[] q) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int c = 0, i = base; c < classes; c++, i += inner) {
+      max = Math.max(max, x[i]);
+    }
+    double z = 0;
+    for (int c = 0, i = base; c < classes; c++, i += inner) {
+      double e = Math.exp(x[i] - max);
+      z += e;
+      if (q != null) {
+        q[c] = e;
+      }
+    }
+    if (q != null) {
+      for (int c = 0; c < classes; c++) {
+        q[c] /= z;
+      }
+    }
+    return max + Math.log(z);
+  }
+
+  /** Writes {@code k (q_c - [c = y])} along one row: the logit gradient of any function of q_y. */
+  static void writeRowGradient(float[] g, int base, int inner, int classes, int y, double[] q, double k) {
+    for (int c = 0, i = base; c < classes; c++, i += inner) {
+      g[i] = (float) (k * (c == y ? q[c] - 1 : q[c]));
+    }
+  }
+
+  /** Writes zeros along one row. */
+  static void zeroRow(float[] g, int base, int inner, int classes) {
+    for (int c = 0, i = base; c < classes; c++, i += inner) {
+      g[i] = 0f;
+    }
+  }
+
   /** A sampled layout: {@code (n, C, d1, ..., dk)} with 2 to 6 classes and up to two spatial dimensions. */
   static int[] sampleShape(SplittableRandom r, int n) {
     int classes = 2 + r.nextInt(5);
