@@ -115,6 +115,18 @@ def cross_entropy():
     return ref
 
 
+def checked(gen):
+    """Refuses cases whose peer gradients are not finite (common.Reference checks only values)."""
+    def run():
+        ref = gen()
+        for case in ref.cases:
+            for name, g in case["grads"].items():
+                if not np.all(np.isfinite(g["data"])):
+                    raise ValueError(f"{ref.loss_id}/{case['name']}: the peer gave a non-finite gradient for {name}")
+        return ref
+    return run
+
+
 def reduce(values, reduction):
     if reduction == "none":
         return values
@@ -254,4 +266,60 @@ def softmax_focal():
     return ref
 
 
-ALL = [cross_entropy, categorical_ce, nll, softmax_focal]
+def generalized_ce():
+    ref = Reference("generalized-ce", "formula-in-pytorch",
+                    "(1 - q_y^qexp) / qexp, q = softmax(pred) (Zhang and Sabuncu 2018), with torch operations in"
+                    " float64")
+
+    def fn(qexp=0.7):
+        def f(reduction, pred, target):
+            logq, keep = per_row(pred, target)
+            return reduce_rows((1 - torch.exp(qexp * logq)) / qexp, keep, reduction)  # q^qexp = exp(qexp log q)
+        return f
+
+    r = rng(50)
+    x = logits(r, 7, 4)
+    y = indices(r, 4, 7)
+    for qexp in (0.7, 1.0, 0.5, 0.1, 1e-3):
+        ref.case(f"qexp={qexp}", fn(qexp), {"pred": x, "target": y}, params={} if qexp == 0.7 else {"qexp": qexp})
+    ref.case("spatial (2, 3, 4, 5)", fn(), {"pred": logits(r, 2, 3, 4, 5), "target": indices(r, 3, (2, 4, 5))})
+    ref.case("unbatched (C)", fn(), {"pred": logits(r, 5), "target": i64(0)})
+    ref.case("logits of +/-1000", fn(), {"pred": extreme_logits(), "target": i64([1, 0, 2, 3, 1])})
+    ref.case("logits of +/-1000, rows with q_y = 1", fn(0.3), {"pred": extreme_logits(), "target": i64([0, 1, 3, 0, 0])},
+             params={"qexp": 0.3})
+    return ref
+
+
+def symmetric_ce():
+    ref = Reference("symmetric-ce", "formula-in-pytorch",
+                    "a CE + b RCE, RCE = -sum_c q_c clamp(log onehot_c, min=A), q = softmax(pred) (Wang et al. 2019),"
+                    " with torch operations in float64")
+
+    def fn(a=0.1, b=1.0, A=-4.0):
+        def f(reduction, pred, target):
+            dim = 0 if pred.dim() == 1 else 1
+            logq_all = torch.log_softmax(pred.double(), dim)
+            onehot = torch.movedim(F.one_hot(target, pred.shape[dim]).double(), -1, dim)
+            ce = -(onehot * logq_all).sum(dim)
+            rce = -(logq_all.exp() * torch.clamp(torch.log(onehot), min=A)).sum(dim)
+            return reduce(a * ce + b * rce, reduction)
+        return f
+
+    r = rng(60)
+    x = logits(r, 7, 4)
+    y = indices(r, 4, 7)
+    ref.case("defaults", fn(), {"pred": x, "target": y})
+    ref.case("a=1, b=0 (cross-entropy)", fn(1.0, 0.0), {"pred": x, "target": y}, params={"a": 1.0, "b": 0.0})
+    ref.case("a=0, b=1 (reverse cross-entropy)", fn(0.0, 1.0), {"pred": x, "target": y}, params={"a": 0.0, "b": 1.0})
+    ref.case("a=0.5, b=2.5, A=log(1e-4)", fn(0.5, 2.5, float(np.log(1e-4))), {"pred": x, "target": y},
+             params={"a": 0.5, "b": 2.5, "A": float(np.log(1e-4))})
+    ref.case("spatial (2, 3, 4, 5)", fn(), {"pred": logits(r, 2, 3, 4, 5), "target": indices(r, 3, (2, 4, 5))})
+    ref.case("temporal (3, 4, 6), A=-1", fn(A=-1.0), {"pred": logits(r, 3, 4, 6), "target": indices(r, 4, (3, 6))},
+             params={"A": -1.0})
+    ref.case("unbatched (C)", fn(), {"pred": logits(r, 5), "target": i64(2)})
+    ref.case("logits of +/-1000", fn(), {"pred": extreme_logits(), "target": i64([1, 0, 2, 3, 1])})
+    ref.case("logits of +/-1000, rows with q_y = 1", fn(), {"pred": extreme_logits(), "target": i64([0, 1, 3, 0, 0])})
+    return ref
+
+
+ALL = [checked(g) for g in (cross_entropy, categorical_ce, nll, softmax_focal, generalized_ce, symmetric_ce)]

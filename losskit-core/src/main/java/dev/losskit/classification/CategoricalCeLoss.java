@@ -26,45 +26,70 @@ import java.util.SplittableRandom;
  *   mean       = sum l / number of positions
  * }</pre>
  *
- * <p>Inputs: {@code pred}, probabilities in [0, 1] of any shape with the classes along {@code
- * axis} (1 by default, -1 for channels-last; negative values count from the end); {@code target},
+ * <p>Inputs: {@code pred}, probabilities in [0, 1] of any shape with the classes along {@code axis}
+ * (1 by default, -1 for channels-last; negative values count from the end); {@code target},
  * probabilities in [0, 1] of the same shape (one-hot or soft). The unreduced loss has the shape of
  * {@code pred} without the class axis.
  *
  * <p>Numerics: the clip at {@code eps} keeps {@code log 0} out, so probabilities of exactly 0 give
  * the finite value {@code -t_c log(eps)} and a zero gradient. Rows are not renormalised: Keras
- * divides {@code pred} by its sum over the axis before clipping, so for rows that do not sum to 1
- * Keras computes {@code -sum_c t_c log(clip(p_c / sum_k p_k, eps, 1))} while this follows the
- * catalogue formula; the two agree on rows that sum to 1.
+ * divides {@code pred} by its sum over the axis and then clips to {@code [eps, 1 - eps]}, so for
+ * rows that do not sum to 1 Keras computes {@code -sum_c t_c log(clip(p_c / sum_k p_k, eps, 1 -
+ * eps))} while this follows the catalogue formula; on rows that sum to 1 the two differ only where
+ * a probability exceeds {@code 1 - eps} (by about {@code eps} per unit of target mass).
  *
- * <p>Equals Keras {@code CategoricalCrossentropy(axis=axis)} on rows that sum to 1 (with Keras's
- * {@code epsilon} equal to {@code eps}); Keras cannot run here, so the reference values are the
- * formula written with PyTorch operations.
+ * <p>Equals Keras {@code CategoricalCrossentropy(axis=axis)} on rows that sum to 1, up to that
+ * upper clip (with Keras's {@code epsilon} equal to {@code eps}); Keras cannot run here, so the
+ * reference values are the formula written with PyTorch operations.
  *
- * @see <a href="https://arxiv.org/abs/2504.04242">Elharrouss et al. (2025), categorical cross-entropy</a>
+ * @see <a href="https://arxiv.org/abs/2504.04242">Elharrouss et al. (2025), categorical
+ *     cross-entropy</a>
  */
 public final class CategoricalCeLoss extends AbstractLoss {
   public static final LossSpec SPEC =
       LossSpec.builder("categorical-ce", Family.CLASSIFICATION)
           .name("Categorical cross-entropy")
           .summary(
-              "Cross-entropy of predicted class probabilities against one-hot or soft targets along a"
-                  + " class axis, with the probabilities clipped at eps.")
-          .formula("l = -sum_c t_c log(clip(p_c, eps, 1)), the sum running along axis; one value per other position")
+              "Cross-entropy of predicted class probabilities against one-hot or soft targets along"
+                  + " a class axis, with the probabilities clipped at eps.")
+          .formula(
+              "l = -sum_c t_c log(clip(p_c, eps, 1)), the sum running along axis; one value per"
+                  + " other position")
           .gradient("dl/dp_c = -t_c / p_c where p_c >= eps, 0 where p_c < eps")
-          .input("pred", "(..., C, ...) with C along axis", InputDomain.PROBABILITY, true, "predicted probabilities")
-          .input("target", "as pred", InputDomain.PROBABILITY, false, "target probabilities (one-hot or soft)")
-          .param(ParamSpec.integer("axis", 1, Range.ANY, "the class axis; negative values count from the end"))
-          .param(ParamSpec.real("eps", 1e-7, Range.OPEN_UNIT, "lower clip of the probabilities inside the log"))
+          .input(
+              "pred",
+              "(..., C, ...) with C along axis",
+              InputDomain.PROBABILITY,
+              true,
+              "predicted probabilities")
+          .input(
+              "target",
+              "as pred",
+              InputDomain.PROBABILITY,
+              false,
+              "target probabilities (one-hot or soft)")
+          .param(
+              ParamSpec.integer(
+                  "axis", 1, Range.ANY, "the class axis; negative values count from the end"))
+          .param(
+              ParamSpec.real(
+                  "eps", 1e-7, Range.OPEN_UNIT, "lower clip of the probabilities inside the log"))
           .traits(Trait.NONNEGATIVE)
-          .equivalent("keras.losses.CategoricalCrossentropy(axis=axis), without its renormalisation of pred", "")
+          .equivalent(
+              "keras.losses.CategoricalCrossentropy(axis=axis), without its renormalisation of"
+                  + " pred",
+              "")
           .whenToUse(
-              "Classification or pixel-wise segmentation when the model outputs probabilities (a softmax"
-                  + " layer), channels-first or channels-last (axis=-1). Prefer cross-entropy on logits"
-                  + " where possible: it is more stable and its gradient does not vanish where a"
-                  + " probability falls below eps.")
-          .reference("Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review", "https://arxiv.org/abs/2504.04242")
-          .reference("Keras CategoricalCrossentropy", "https://keras.io/api/losses/probabilistic_losses/#categoricalcrossentropy-class")
+              "Classification or pixel-wise segmentation when the model outputs probabilities (a"
+                  + " softmax layer), channels-first or channels-last (axis=-1). Prefer"
+                  + " cross-entropy on logits where possible: it is more stable and its gradient"
+                  + " does not vanish where a probability falls below eps.")
+          .reference(
+              "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review",
+              "https://arxiv.org/abs/2504.04242")
+          .reference(
+              "Keras CategoricalCrossentropy",
+              "https://keras.io/api/losses/probabilistic_losses/#categoricalcrossentropy-class")
           .aliases("pixelwise-ce")
           .sampler(CategoricalCeLoss::sample)
           .build(CategoricalCeLoss::new);
@@ -78,7 +103,9 @@ public final class CategoricalCeLoss extends AbstractLoss {
     this.eps = p.real("eps");
   }
 
-  /** The class axis of a tensor of rank {@code rank}, or -1 if {@code axis} is not one of its axes. */
+  /**
+   * The class axis of a tensor of rank {@code rank}, or -1 if {@code axis} is not one of its axes.
+   */
   private static int resolve(long axis, int rank) {
     long a = axis < 0 ? axis + rank : axis;
     return a >= 0 && a < rank ? (int) a : -1;
@@ -92,7 +119,9 @@ public final class CategoricalCeLoss extends AbstractLoss {
       throw new IllegalArgumentException(
           "parameter axis: expected an axis of pred of shape "
               + Shapes.toString(pred.shape())
-              + (pred.rank() == 0 ? " (which has none)" : ", in [" + -pred.rank() + ", " + (pred.rank() - 1) + "]")
+              + (pred.rank() == 0
+                  ? " (which has none)"
+                  : ", in [" + -pred.rank() + ", " + (pred.rank() - 1) + "]")
               + ", found "
               + axis);
     }

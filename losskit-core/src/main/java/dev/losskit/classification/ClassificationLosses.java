@@ -12,6 +12,8 @@ public final class ClassificationLosses {
         CrossEntropyLoss.SPEC,
         CategoricalCeLoss.SPEC,
         NllLoss.SPEC,
-        SoftmaxFocalLoss.SPEC);
+        SoftmaxFocalLoss.SPEC,
+        GeneralizedCeLoss.SPEC,
+        SymmetricCeLoss.SPEC);
   }
 }

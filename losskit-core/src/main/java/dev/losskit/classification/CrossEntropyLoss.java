@@ -59,15 +59,16 @@ public final class CrossEntropyLoss extends AbstractLoss {
       LossSpec.builder("cross-entropy", Family.CLASSIFICATION)
           .name("Cross-entropy")
           .summary(
-              "Softmax cross-entropy of logits against class indices or class probabilities, with class"
-                  + " weights, an ignored index and label smoothing as in PyTorch.")
+              "Softmax cross-entropy of logits against class indices or class probabilities, with"
+                  + " class weights, an ignored index and label smoothing as in PyTorch.")
           .formula(
-              "l = (1 - s) w_y (-log q_y) + (s / C) sum_c w_c (-log q_c) for a class index y (0 where y ="
-                  + " ignore-index); l = -sum_c w_c t'_c log q_c, t' = (1 - s) t + s / C, for probabilities t;"
-                  + " q = softmax(pred) over dim 1, s = label-smoothing, w = weight (1 when absent)")
+              "l = (1 - s) w_y (-log q_y) + (s / C) sum_c w_c (-log q_c) for a class index y (0"
+                  + " where y = ignore-index); l = -sum_c w_c t'_c log q_c, t' = (1 - s) t + s / C,"
+                  + " for probabilities t; q = softmax(pred) over dim 1, s = label-smoothing, w ="
+                  + " weight (1 when absent)")
           .gradient(
-              "dl/dpred_c = (1 - s) w_y (q_c - [c = y]) + (s / C) (q_c sum_k w_k - w_c) for a class index;"
-                  + " q_c sum_k w_k t'_k - w_c t'_c for probabilities")
+              "dl/dpred_c = (1 - s) w_y (q_c - [c = y]) + (s / C) (q_c sum_k w_k - w_c) for a class"
+                  + " index; q_c sum_k w_k t'_k - w_c t'_c for probabilities")
           .input("pred", "(N, C, d1, ..., dk) or (C)", InputDomain.REAL, true, "logits")
           .input(
               "target",
@@ -78,22 +79,30 @@ public final class CrossEntropyLoss extends AbstractLoss {
           .optionalInput("weight", "(C)", InputDomain.NONNEGATIVE, false, "weight of each class")
           .param(
               ParamSpec.integer(
-                  "ignore-index", -100, Range.ANY, "class index whose targets contribute nothing (index targets)"))
+                  "ignore-index",
+                  -100,
+                  Range.ANY,
+                  "class index whose targets contribute nothing (index targets)"))
           .param(
               ParamSpec.real(
-                  "label-smoothing", 0, Range.UNIT, "share of the target mass spread uniformly over the classes"))
+                  "label-smoothing",
+                  0,
+                  Range.UNIT,
+                  "share of the target mass spread uniformly over the classes"))
           .traits(Trait.CONVEX, Trait.SMOOTH, Trait.NONNEGATIVE)
           .equivalent(
-              "torch.nn.functional.cross_entropy(pred, target, weight=weight, ignore_index=ignore_index,"
-                  + " label_smoothing=label_smoothing)",
+              "torch.nn.functional.cross_entropy(pred, target, weight=weight,"
+                  + " ignore_index=ignore_index, label_smoothing=label_smoothing)",
               "pytorch")
           .whenToUse(
               "The default loss of multi-class classification, pixel-wise segmentation and sequence"
-                  + " labelling; class weights counter imbalance and label smoothing curbs over-confidence."
-                  + " It keeps pushing confident correct predictions and is sensitive to label noise"
-                  + " (consider generalized-ce or symmetric-ce) and to heavy imbalance (consider"
-                  + " softmax-focal).")
-          .reference("Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review", "https://arxiv.org/abs/2504.04242")
+                  + " labelling; class weights counter imbalance and label smoothing curbs"
+                  + " over-confidence. It keeps pushing confident correct predictions and is"
+                  + " sensitive to label noise (consider generalized-ce or symmetric-ce) and to"
+                  + " heavy imbalance (consider softmax-focal).")
+          .reference(
+              "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review",
+              "https://arxiv.org/abs/2504.04242")
           .reference(
               "Szegedy et al. (2016), Rethinking the Inception architecture (label smoothing)",
               "https://arxiv.org/abs/1512.00567")
@@ -141,7 +150,8 @@ public final class CrossEntropyLoss extends AbstractLoss {
     }
     if (ignoreIndex >= 0) {
       throw new IllegalArgumentException(
-          "ignore-index: expected a negative value (no ignored class) with probability targets, found "
+          "ignore-index: expected a negative value (no ignored class) with probability targets,"
+              + " found "
               + ignoreIndex);
     }
     return SoftmaxRows.rowShape(pred);
@@ -220,7 +230,8 @@ public final class CrossEntropyLoss extends AbstractLoss {
           if (g != null) {
             for (int c = 0, i = base; c < classes; c++, i += inner) {
               double qc = q[c];
-              double d = hard * (c == y ? qc - 1 : qc) + spread * (qc * wTotal - (w == null ? 1 : w[c]));
+              double d =
+                  hard * (c == y ? qc - 1 : qc) + spread * (qc * wTotal - (w == null ? 1 : w[c]));
               g[i] = (float) (scale * d);
             }
           }

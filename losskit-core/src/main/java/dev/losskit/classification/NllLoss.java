@@ -39,28 +39,38 @@ import java.util.Arrays;
  * total weight, an empty batch) and gives NaN, this gives 0 with a zero gradient; PyTorch also
  * accepts negative class weights, this does not.
  *
- * @see <a href="https://arxiv.org/abs/2504.04242">Elharrouss et al. (2025), categorical negative log-likelihood</a>
+ * @see <a href="https://arxiv.org/abs/2504.04242">Elharrouss et al. (2025), categorical negative
+ *     log-likelihood</a>
  */
 public final class NllLoss extends AbstractLoss {
   public static final LossSpec SPEC =
       LossSpec.builder("nll", Family.CLASSIFICATION)
           .name("Negative log-likelihood")
-          .summary("Minus the log-probability of the target class, weighted per class, for log-softmax outputs.")
+          .summary(
+              "Minus the log-probability of the target class, weighted per class, for log-softmax"
+                  + " outputs.")
           .formula("l = -w_y pred_y (0 where y = ignore-index); w = weight (1 when absent)")
           .gradient("dl/dpred_c = -w_y [c = y]")
           .input("pred", "(N, C, d1, ..., dk) or (C)", InputDomain.REAL, true, "log-probabilities")
-          .input("target", "(N, d1, ..., dk) or ()", InputDomain.CLASS_INDEX, false, "class indices")
+          .input(
+              "target", "(N, d1, ..., dk) or ()", InputDomain.CLASS_INDEX, false, "class indices")
           .optionalInput("weight", "(C)", InputDomain.NONNEGATIVE, false, "weight of each class")
-          .param(ParamSpec.integer("ignore-index", -100, Range.ANY, "class index whose targets contribute nothing"))
+          .param(
+              ParamSpec.integer(
+                  "ignore-index", -100, Range.ANY, "class index whose targets contribute nothing"))
           .traits(Trait.CONVEX, Trait.SMOOTH)
           .equivalent(
-              "torch.nn.functional.nll_loss(pred, target, weight=weight, ignore_index=ignore_index)", "pytorch")
+              "torch.nn.functional.nll_loss(pred, target, weight=weight,"
+                  + " ignore_index=ignore_index)",
+              "pytorch")
           .whenToUse(
-              "Classification when the model already ends in a log-softmax (or any log-likelihood per"
-                  + " class); with raw logits use cross-entropy instead, which fuses the log-softmax stably."
-                  + " Nothing checks that the inputs are log-probabilities, so unnormalised scores give a"
-                  + " loss without a lower bound.")
-          .reference("Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review", "https://arxiv.org/abs/2504.04242")
+              "Classification when the model already ends in a log-softmax (or any log-likelihood"
+                  + " per class); with raw logits use cross-entropy instead, which fuses the"
+                  + " log-softmax stably. Nothing checks that the inputs are log-probabilities, so"
+                  + " unnormalised scores give a loss without a lower bound.")
+          .reference(
+              "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review",
+              "https://arxiv.org/abs/2504.04242")
           .sampler(
               (p, r, n) -> {
                 long ignore = p.integer("ignore-index");
@@ -79,7 +89,9 @@ public final class NllLoss extends AbstractLoss {
                   }
                 }
                 return new Tensor[] {
-                  logits, SoftmaxRows.sampleIndices(r, shape, true, ignore), SoftmaxRows.maybeWeights(r, classes)
+                  logits,
+                  SoftmaxRows.sampleIndices(r, shape, true, ignore),
+                  SoftmaxRows.maybeWeights(r, classes)
                 };
               })
           .build(NllLoss::new);

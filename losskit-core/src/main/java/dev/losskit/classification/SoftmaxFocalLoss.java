@@ -25,14 +25,14 @@ import dev.losskit.internal.Samples;
  *
  * <p>Inputs: {@code pred}, finite logits {@code (N, C, d1, ..., dk)} or unbatched {@code (C)};
  * {@code target}, an integer tensor of class indices {@code (N, d1, ..., dk)} (or {@code ()}), each
- * in {@code [0, C)} or equal to {@code ignore-index}; {@code alpha}, optional, non-negative,
- * {@code (C)}: the weight of each target class. The unreduced loss has one value per row.
+ * in {@code [0, C)} or equal to {@code ignore-index}; {@code alpha}, optional, non-negative, {@code
+ * (C)}: the weight of each target class. The unreduced loss has one value per row.
  *
  * <p>Numerics: {@code log q_y} comes from the max-shifted log-sum-exp and {@code 1 - q_y} from
- * {@code -expm1(log q_y)}, so it keeps its relative precision when {@code q_y} is near 1; the factor
- * {@code log(q_y) / (1 - q_y)} takes its limit -1 where {@code q_y} rounds to 1, so any {@code gamma
- * >= 0} and logits of any magnitude give finite values and gradients. {@code gamma = 0} is
- * cross-entropy weighted by alpha (with a mean over targets, not over target weights).
+ * {@code -expm1(log q_y)}, so it keeps its relative precision when {@code q_y} is near 1; the
+ * factor {@code log(q_y) / (1 - q_y)} takes its limit -1 where {@code q_y} rounds to 1, so any
+ * {@code gamma >= 0} and logits of any magnitude give finite values and gradients. {@code gamma =
+ * 0} is cross-entropy weighted by alpha (with a mean over targets, not over target weights).
  *
  * <p>Equals Keras {@code CategoricalFocalCrossentropy(alpha=alpha, gamma=gamma, from_logits=True)}
  * on one-hot targets up to Keras's clipping of the probabilities to {@code [1e-7, 1 - 1e-7]} and
@@ -40,7 +40,8 @@ import dev.losskit.internal.Samples;
  * per class and absent means 1). Keras cannot run here, so the reference values are the formula
  * written with PyTorch operations.
  *
- * @see <a href="https://arxiv.org/abs/1708.02002">Lin et al. (2017), Focal loss for dense object detection</a>
+ * @see <a href="https://arxiv.org/abs/1708.02002">Lin et al. (2017), Focal loss for dense object
+ *     detection</a>
  */
 public final class SoftmaxFocalLoss extends AbstractLoss {
   public static final LossSpec SPEC =
@@ -49,25 +50,37 @@ public final class SoftmaxFocalLoss extends AbstractLoss {
           .summary(
               "Multi-class focal loss on logits: cross-entropy down-weighted by (1 - q_y)^gamma on"
                   + " well-classified rows, with per-class alpha.")
-          .formula("l = -alpha_y (1 - q_y)^gamma log q_y (0 where y = ignore-index); q = softmax(pred) over dim 1")
+          .formula(
+              "l = -alpha_y (1 - q_y)^gamma log q_y (0 where y = ignore-index); q = softmax(pred)"
+                  + " over dim 1")
           .gradient(
-              "dl/dpred_c = alpha_y (1 - q_y)^gamma (1 - gamma q_y log(q_y) / (1 - q_y)) (q_c - [c = y])")
+              "dl/dpred_c = alpha_y (1 - q_y)^gamma (1 - gamma q_y log(q_y) / (1 - q_y)) (q_c - [c"
+                  + " = y])")
           .input("pred", "(N, C, d1, ..., dk) or (C)", InputDomain.REAL, true, "logits")
-          .input("target", "(N, d1, ..., dk) or ()", InputDomain.CLASS_INDEX, false, "class indices")
-          .optionalInput("alpha", "(C)", InputDomain.NONNEGATIVE, false, "weight of each target class")
-          .param(ParamSpec.real("gamma", 2.0, Range.NONNEGATIVE, "focusing exponent; 0 gives cross-entropy"))
-          .param(ParamSpec.integer("ignore-index", -100, Range.ANY, "class index whose targets contribute nothing"))
+          .input(
+              "target", "(N, d1, ..., dk) or ()", InputDomain.CLASS_INDEX, false, "class indices")
+          .optionalInput(
+              "alpha", "(C)", InputDomain.NONNEGATIVE, false, "weight of each target class")
+          .param(
+              ParamSpec.real(
+                  "gamma", 2.0, Range.NONNEGATIVE, "focusing exponent; 0 gives cross-entropy"))
+          .param(
+              ParamSpec.integer(
+                  "ignore-index", -100, Range.ANY, "class index whose targets contribute nothing"))
           .traits(Trait.SMOOTH, Trait.NONNEGATIVE)
           .equivalent(
-              "keras.losses.CategoricalFocalCrossentropy(alpha=alpha, gamma=gamma, from_logits=True) on"
-                  + " one-hot targets, without its clipping of the probabilities",
+              "keras.losses.CategoricalFocalCrossentropy(alpha=alpha, gamma=gamma,"
+                  + " from_logits=True) on one-hot targets, without its clipping of the"
+                  + " probabilities",
               "")
           .whenToUse(
               "Multi-class problems with extreme imbalance or many easy examples (dense detection,"
                   + " segmentation with a dominant background): it down-weights confident correct"
-                  + " predictions. It adds a hyper-parameter (gamma, about 2) and its probabilities are"
-                  + " less calibrated than those of cross-entropy.")
-          .reference("Lin et al. (2017), Focal loss for dense object detection", "https://arxiv.org/abs/1708.02002")
+                  + " predictions. It adds a hyper-parameter (gamma, about 2) and its probabilities"
+                  + " are less calibrated than those of cross-entropy.")
+          .reference(
+              "Lin et al. (2017), Focal loss for dense object detection",
+              "https://arxiv.org/abs/1708.02002")
           .sampler(
               (p, r, n) -> {
                 int[] shape = SoftmaxRows.sampleShape(r, n);

@@ -42,11 +42,15 @@ final class SoftmaxRows {
   static void checkScores(String name, Tensor pred) {
     if (pred.rank() == 0) {
       throw new IllegalArgumentException(
-          name + ": expected shape (N, C, d1, ..., dk) or (C), found " + Shapes.toString(pred.shape()));
+          name
+              + ": expected shape (N, C, d1, ..., dk) or (C), found "
+              + Shapes.toString(pred.shape()));
     }
     if (classes(pred) == 0) {
       throw new IllegalArgumentException(
-          name + ": expected at least one class (C >= 1), found shape " + Shapes.toString(pred.shape()));
+          name
+              + ": expected at least one class (C >= 1), found shape "
+              + Shapes.toString(pred.shape()));
     }
   }
 
@@ -93,7 +97,11 @@ final class SoftmaxRows {
   static void checkPerClass(String name, Tensor w, int classes) {
     if (w != null && !w.hasShape(classes)) {
       throw new IllegalArgumentException(
-          name + ": expected one value per class, shape (C) = (" + classes + "), found " + Shapes.toString(w.shape()));
+          name
+              + ": expected one value per class, shape (C) = ("
+              + classes
+              + "), found "
+              + Shapes.toString(w.shape()));
     }
   }
 
@@ -142,7 +150,8 @@ final class SoftmaxRows {
   }
 
   /** Writes {@code k (q_c - [c = y])} along one row: the logit gradient of any function of q_y. */
-  static void writeRowGradient(float[] g, int base, int inner, int classes, int y, double[] q, double k) {
+  static void writeRowGradient(
+      float[] g, int base, int inner, int classes, int y, double[] q, double k) {
     for (int c = 0, i = base; c < classes; c++, i += inner) {
       g[i] = (float) (k * (c == y ? q[c] - 1 : q[c]));
     }
@@ -155,7 +164,10 @@ final class SoftmaxRows {
     }
   }
 
-  /** A sampled layout: {@code (n, C, d1, ..., dk)} with 2 to 6 classes and up to two spatial dimensions. */
+  /**
+   * A sampled layout: {@code (n, C, d1, ..., dk)} with 2 to 6 classes and up to two spatial
+   * dimensions.
+   */
   static int[] sampleShape(SplittableRandom r, int n) {
     int classes = 2 + r.nextInt(5);
     int[] spatial = SPATIAL[r.nextInt(SPATIAL.length)];
@@ -167,8 +179,9 @@ final class SoftmaxRows {
   }
 
   /**
-   * Class indices for scores of shape {@code shape}; with {@code ignoreIndex} outside {@code [0, C)},
-   * about one target in eight is set to it (indices inside the range are ignored where they occur).
+   * Class indices for scores of shape {@code shape}; with {@code ignoreIndex} outside {@code [0,
+   * C)}, about one target in eight is set to it (indices inside the range are ignored where they
+   * occur).
    */
   static Tensor sampleIndices(SplittableRandom r, int[] shape, boolean ignores, long ignoreIndex) {
     int classes = shape[1];

@@ -95,20 +95,39 @@ class CategoricalCeLossTest extends LossContractTest {
   protected List<BadInput> badInputs(SplittableRandom r) {
     Tensor p = Samples.simplex(r, 4, 3);
     return List.of(
-        new BadInput("axis beyond the rank", Map.of("axis", 2), new Tensor[] {p, p}, "axis", "found 2", "(4, 3)"),
-        new BadInput("negative axis beyond the rank", Map.of("axis", -3), new Tensor[] {p, p}, "axis", "found -3"),
+        new BadInput(
+            "axis beyond the rank",
+            Map.of("axis", 2),
+            new Tensor[] {p, p},
+            "axis",
+            "found 2",
+            "(4, 3)"),
+        new BadInput(
+            "negative axis beyond the rank",
+            Map.of("axis", -3),
+            new Tensor[] {p, p},
+            "axis",
+            "found -3"),
         new BadInput(
             "scalar pred", new Tensor[] {Tensor.scalar(0.5f), Tensor.scalar(1f)}, "axis", "()"),
         new BadInput(
-            "target of another shape", new Tensor[] {p, Samples.simplex(r, 3, 4)}, "target", "(4, 3)", "(3, 4)"),
+            "target of another shape",
+            new Tensor[] {p, Samples.simplex(r, 3, 4)},
+            "target",
+            "(4, 3)",
+            "(3, 4)"),
         new BadInput(
             "probability above 1",
-            new Tensor[] {Tensor.of(new float[] {0.5f, 1.25f}, 1, 2), Tensor.of(new float[] {1f, 0f}, 1, 2)},
+            new Tensor[] {
+              Tensor.of(new float[] {0.5f, 1.25f}, 1, 2), Tensor.of(new float[] {1f, 0f}, 1, 2)
+            },
             "pred",
             "1.25"),
         new BadInput(
             "negative target",
-            new Tensor[] {Tensor.of(new float[] {0.5f, 0.5f}, 1, 2), Tensor.of(new float[] {-1f, 0f}, 1, 2)},
+            new Tensor[] {
+              Tensor.of(new float[] {0.5f, 0.5f}, 1, 2), Tensor.of(new float[] {-1f, 0f}, 1, 2)
+            },
             "target",
             "-1.0"));
   }
@@ -133,7 +152,10 @@ class CategoricalCeLossTest extends LossContractTest {
     assertEquals(0f, r.grad(0).data()[2], 0f);
     assertEquals(-0.5f, r.grad(0).data()[3], 1e-6f);
     Loss coarse = S.create(Map.of("eps", 0.01));
-    assertEquals(-Math.log(0.01), coarse.value(Reduction.SUM, p, Tensor.of(new float[] {1f, 0f, 0f, 0f}, 2, 2)), 1e-12);
+    assertEquals(
+        -Math.log(0.01),
+        coarse.value(Reduction.SUM, p, Tensor.of(new float[] {1f, 0f, 0f, 0f}, 2, 2)),
+        1e-12);
   }
 
   @Test
@@ -146,7 +168,8 @@ class CategoricalCeLossTest extends LossContractTest {
 
   @Test
   void rowsAreNotRenormalised() {
-    // Keras would renormalise [0.2, 0.2] to [0.5, 0.5] and give log 2; the catalogue formula gives -log 0.2.
+    // Keras would renormalise [0.2, 0.2] to [0.5, 0.5] and give log 2; the catalogue formula gives
+    // -log 0.2.
     Tensor p = Tensor.of(new float[] {0.2f, 0.2f}, 1, 2);
     Tensor t = Tensor.of(new float[] {1f, 0f}, 1, 2);
     assertEquals(-Math.log(0.2f), S.create().value(p, t), 1e-7);
@@ -171,7 +194,9 @@ class CategoricalCeLossTest extends LossContractTest {
       }
     }
     LossResult first = S.create().evaluate(Reduction.NONE, p, t);
-    LossResult last = S.create(Map.of("axis", -1)).evaluate(Reduction.NONE, Tensor.of(pl, n, 2, 3, c), Tensor.of(tl, n, 2, 3, c));
+    LossResult last =
+        S.create(Map.of("axis", -1))
+            .evaluate(Reduction.NONE, Tensor.of(pl, n, 2, 3, c), Tensor.of(tl, n, 2, 3, c));
     assertEquals(n * hw, last.values().size());
     for (int i = 0; i < n * hw; i++) {
       assertEquals(first.values().data()[i], last.values().data()[i], 1e-6f);
@@ -179,7 +204,10 @@ class CategoricalCeLossTest extends LossContractTest {
     for (int i = 0; i < n; i++) {
       for (int k = 0; k < c; k++) {
         for (int j = 0; j < hw; j++) {
-          assertEquals(first.grad(0).data()[(i * c + k) * hw + j], last.grad(0).data()[(i * hw + j) * c + k], 0f);
+          assertEquals(
+              first.grad(0).data()[(i * c + k) * hw + j],
+              last.grad(0).data()[(i * hw + j) * c + k],
+              0f);
         }
       }
     }

@@ -25,7 +25,8 @@ class CrossEntropyLossTest extends LossContractTest {
   }
 
   /** Straight from the formula: log-softmax per row, then the index or probability form. */
-  static Oracle naive(double[] x, int[] shape, double[] t, boolean indices, double[] w, long ignore, double s) {
+  static Oracle naive(
+      double[] x, int[] shape, double[] t, boolean indices, double[] w, long ignore, double s) {
     int classes = shape.length == 1 ? shape[0] : shape[1];
     int rows = shape.length == 1 ? 1 : shape[0];
     int inner = 1;
@@ -102,16 +103,22 @@ class CrossEntropyLossTest extends LossContractTest {
     List<Tensor[]> cases = new ArrayList<>();
     cases.add(new Tensor[] {pred, Tensor.indices(new int[] {1, 2, 1, 0}, 4), null});
     cases.add(
-        new Tensor[] {pred, Tensor.indices(new int[] {1, 0, 2, 1}, 4), Tensor.of(new float[] {0.5f, 2f, 1f})});
+        new Tensor[] {
+          pred, Tensor.indices(new int[] {1, 0, 2, 1}, 4), Tensor.of(new float[] {0.5f, 2f, 1f})
+        });
     // Every target ignored, and zero total weight: a mean over nothing.
     int ig = (int) ignore;
     cases.add(new Tensor[] {pred, Tensor.indices(new int[] {ig, ig, ig, ig}, 4), null});
-    cases.add(new Tensor[] {pred, Tensor.indices(new int[] {0, 1, 2, 0}, 4), Tensor.of(new float[3])});
+    cases.add(
+        new Tensor[] {pred, Tensor.indices(new int[] {0, 1, 2, 0}, 4), Tensor.of(new float[3])});
     // No samples at all.
     cases.add(new Tensor[] {Tensor.of(new float[0], 0, 3), Tensor.indices(new int[0], 0), null});
     // Spatial, huge logits on a strided class axis.
     Tensor spatial = Samples.normal(r, 1000, 2, 3, 2, 2);
-    cases.add(new Tensor[] {spatial, Samples.classes(r, 3, 2, 2, 2), Tensor.of(new float[] {1f, 0f, 3f})});
+    cases.add(
+        new Tensor[] {
+          spatial, Samples.classes(r, 3, 2, 2, 2), Tensor.of(new float[] {1f, 0f, 3f})
+        });
     if (ignore < 0) {
       float[] onehot = {0f, 1f, 0f, 1f, 0f, 0f, 0f, 0f, 1f, 0.5f, 0.5f, 0f};
       cases.add(new Tensor[] {pred, Tensor.of(onehot, 4, 3), null});
@@ -174,7 +181,9 @@ class CrossEntropyLossTest extends LossContractTest {
             "(4, 2)"),
         new BadInput(
             "probability above 1",
-            new Tensor[] {pred, Tensor.of(new float[] {0, 0, 1.5f, 0, 1, 0, 1, 0, 0, 0, 0, 1}, 4, 3)},
+            new Tensor[] {
+              pred, Tensor.of(new float[] {0, 0, 1.5f, 0, 1, 0, 1, 0, 0, 0, 0, 1}, 4, 3)
+            },
             "target",
             "1.5"),
         new BadInput(
@@ -192,10 +201,25 @@ class CrossEntropyLossTest extends LossContractTest {
             "(4)"),
         new BadInput(
             "negative weight",
-            new Tensor[] {pred, Tensor.indices(new int[] {0, 1, 2, 0}, 4), Tensor.of(new float[] {1, -1, 1})},
+            new Tensor[] {
+              pred, Tensor.indices(new int[] {0, 1, 2, 0}, 4), Tensor.of(new float[] {1, -1, 1})
+            },
             "weight",
             "-1.0"),
-        new BadInput("scalar pred", new Tensor[] {Tensor.scalar(1f), Tensor.integral(new float[] {0f})}, "pred", "()"),
+        new BadInput(
+            "NaN weight",
+            new Tensor[] {
+              pred,
+              Tensor.indices(new int[] {0, 1, 2, 0}, 4),
+              Tensor.of(new float[] {1, Float.NaN, 1})
+            },
+            "weight",
+            "NaN"),
+        new BadInput(
+            "scalar pred",
+            new Tensor[] {Tensor.scalar(1f), Tensor.integral(new float[] {0f})},
+            "pred",
+            "()"),
         new BadInput(
             "no classes",
             new Tensor[] {Tensor.of(new float[0], 2, 0), Tensor.indices(new int[] {0, 0}, 2)},
@@ -203,7 +227,10 @@ class CrossEntropyLossTest extends LossContractTest {
             "C >= 1"),
         new BadInput(
             "infinite logit",
-            new Tensor[] {Tensor.of(new float[] {Float.POSITIVE_INFINITY, 0, 0}, 1, 3), Tensor.indices(new int[] {0}, 1)},
+            new Tensor[] {
+              Tensor.of(new float[] {Float.POSITIVE_INFINITY, 0, 0}, 1, 3),
+              Tensor.indices(new int[] {0}, 1)
+            },
             "pred"));
   }
 
@@ -231,13 +258,19 @@ class CrossEntropyLossTest extends LossContractTest {
               int[] rowShape = shape.length == 1 ? new int[0] : dropOne(shape);
               Tensor target;
               if (kind.equals("probabilities")) {
-                target = shape.length == 1 ? Samples.simplex(r, 1, 4).reshape(4) : Samples.simplex(r, shape);
+                target =
+                    shape.length == 1
+                        ? Samples.simplex(r, 1, 4).reshape(4)
+                        : Samples.simplex(r, shape);
               } else {
                 int[] y = new int[dev.losskit.Shapes.size(rowShape)];
                 for (int i = 0; i < y.length; i++) {
                   y[i] = kind.equals("ignored") && i % 3 == 1 ? (int) ignore : r.nextInt(4);
                 }
-                target = rowShape.length == 0 ? Tensor.integral(new float[] {y[0]}) : Tensor.indices(y, rowShape);
+                target =
+                    rowShape.length == 0
+                        ? Tensor.integral(new float[] {y[0]})
+                        : Tensor.indices(y, rowShape);
               }
               Tensor w = weighted ? Tensor.of(new float[] {0.5f, 1f, 2f, 3f}) : null;
               Tensor[] in = {pred, target, w};
@@ -246,7 +279,16 @@ class CrossEntropyLossTest extends LossContractTest {
                   loss(s, ignore),
                   in,
                   x -> naive(x[0], shape, x[1], indices, x[2], ignore, s),
-                  "shape " + dev.losskit.Shapes.toString(shape) + " " + kind + " weighted=" + weighted + " s=" + s + " ignore=" + ignore);
+                  "shape "
+                      + dev.losskit.Shapes.toString(shape)
+                      + " "
+                      + kind
+                      + " weighted="
+                      + weighted
+                      + " s="
+                      + s
+                      + " ignore="
+                      + ignore);
             }
           }
         }
@@ -260,7 +302,8 @@ class CrossEntropyLossTest extends LossContractTest {
 
   @Test
   void uniformLogitsCostLogC() {
-    Tensor pred = Tensor.of(new float[] {0.7f, 0.7f, 0.7f, 0.7f, 0.7f, -3f, -3f, -3f, -3f, -3f}, 2, 5);
+    Tensor pred =
+        Tensor.of(new float[] {0.7f, 0.7f, 0.7f, 0.7f, 0.7f, -3f, -3f, -3f, -3f, -3f}, 2, 5);
     Tensor target = Tensor.indices(new int[] {4, 0}, 2);
     for (double s : new double[] {0, 0.3, 1}) {
       assertEquals(Math.log(5), loss(s, -100).value(pred, target), 1e-12);
@@ -293,7 +336,9 @@ class CrossEntropyLossTest extends LossContractTest {
     for (int k = 0; k < 3; k++) {
       System.arraycopy(pred.data(), rows[k] * 3, kept, k * 3, 3);
     }
-    double subset = loss.value(Reduction.MEAN, Tensor.of(kept, 3, 3), Tensor.indices(new int[] {2, 0, 1}, 3), w);
+    double subset =
+        loss.value(
+            Reduction.MEAN, Tensor.of(kept, 3, 3), Tensor.indices(new int[] {2, 0, 1}, 3), w);
     assertEquals(subset, full.value(), 1e-12);
     float[] g = full.grad(0).data();
     for (int c = 0; c < 3; c++) {
@@ -304,9 +349,12 @@ class CrossEntropyLossTest extends LossContractTest {
     float[] moved = pred.data().clone();
     moved[4] = 50f;
     moved[10] = -50f;
-    assertEquals(full.value(), loss.value(Reduction.MEAN, Tensor.of(moved, 5, 3), target, w), 1e-12);
+    assertEquals(
+        full.value(), loss.value(Reduction.MEAN, Tensor.of(moved, 5, 3), target, w), 1e-12);
     // Every target ignored: PyTorch gives NaN; this gives 0 and a zero gradient.
-    LossResult none = loss.evaluate(Reduction.MEAN, pred, Tensor.indices(new int[] {-100, -100, -100, -100, -100}, 5), w);
+    LossResult none =
+        loss.evaluate(
+            Reduction.MEAN, pred, Tensor.indices(new int[] {-100, -100, -100, -100, -100}, 5), w);
     assertEquals(0.0, none.value(), 0);
     for (float v : none.grad(0).data()) {
       assertEquals(0f, v, 0f);
@@ -326,7 +374,8 @@ class CrossEntropyLossTest extends LossContractTest {
 
   @Test
   void smoothingWithWeightsFollowsPyTorch() {
-    // PyTorch 1.13: (1 - s) * nll_loss(weight) + s / C * sum_c w_c (-log q_c), both over sum of w_y.
+    // PyTorch 1.13: (1 - s) * nll_loss(weight) + s / C * sum_c w_c (-log q_c), both over sum of
+    // w_y.
     Tensor pred = Tensor.of(new float[] {1f, 2f, 0f, 0f}, 2, 2);
     Tensor target = Tensor.indices(new int[] {0, 1}, 2);
     Tensor w = Tensor.of(new float[] {3f, 1f});
@@ -366,7 +415,9 @@ class CrossEntropyLossTest extends LossContractTest {
       for (int k = 0; k < c; k++) {
         for (int j = 0; j < h * wd; j++) {
           assertEquals(
-              flat.grad(0).data()[((i * h * wd) + j) * c + k], spatial.grad(0).data()[(i * c + k) * h * wd + j], 0f);
+              flat.grad(0).data()[((i * h * wd) + j) * c + k],
+              spatial.grad(0).data()[(i * c + k) * h * wd + j],
+              0f);
         }
       }
     }
@@ -377,8 +428,10 @@ class CrossEntropyLossTest extends LossContractTest {
     Tensor pred = Tensor.of(new float[] {0.3f, -1f, 2f, 0.5f});
     Loss loss = loss(0.1, -100);
     LossResult one = loss.evaluate(Reduction.NONE, pred, Tensor.integral(new float[] {2f}));
-    LossResult batch = loss.evaluate(Reduction.NONE, pred.reshape(1, 4), Tensor.indices(new int[] {2}, 1));
-    assertEquals(0, S.create().check(new Tensor[] {pred, Tensor.integral(new float[] {2f}), null}).length);
+    LossResult batch =
+        loss.evaluate(Reduction.NONE, pred.reshape(1, 4), Tensor.indices(new int[] {2}, 1));
+    assertEquals(
+        0, S.create().check(new Tensor[] {pred, Tensor.integral(new float[] {2f}), null}).length);
     assertEquals(1, one.values().size());
     assertEquals(batch.values().data()[0], one.values().data()[0], 0f);
     for (int i = 0; i < 4; i++) {

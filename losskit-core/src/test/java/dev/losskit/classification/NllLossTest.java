@@ -50,7 +50,12 @@ class NllLossTest extends LossContractTest {
 
   @Override
   protected Oracle oracle(OracleInputs in, Params p) {
-    return naive(in.get(0), in.shape(0), in.get(1), in.present(2) ? in.get(2) : null, p.integer("ignore-index"));
+    return naive(
+        in.get(0),
+        in.shape(0),
+        in.get(1),
+        in.present(2) ? in.get(2) : null,
+        p.integer("ignore-index"));
   }
 
   @Override
@@ -63,7 +68,10 @@ class NllLossTest extends LossContractTest {
     int ig = (int) p.integer("ignore-index");
     Tensor pred = Tensor.of(new float[] {-1e30f, 0f, -1000f, 0f, -1e-30f, -3e38f}, 2, 3);
     List<Tensor[]> cases = new ArrayList<>();
-    cases.add(new Tensor[] {pred, Tensor.indices(new int[] {0, 2}, 2), Tensor.of(new float[] {1f, 0f, 1f})});
+    cases.add(
+        new Tensor[] {
+          pred, Tensor.indices(new int[] {0, 2}, 2), Tensor.of(new float[] {1f, 0f, 1f})
+        });
     cases.add(new Tensor[] {pred, Tensor.indices(new int[] {ig, ig}, 2), null});
     cases.add(new Tensor[] {pred, Tensor.indices(new int[] {1, 1}, 2), Tensor.of(new float[3])});
     cases.add(new Tensor[] {Tensor.of(new float[0], 0, 3), Tensor.indices(new int[0], 0), null});
@@ -100,16 +108,33 @@ class NllLossTest extends LossContractTest {
             "(2)"),
         new BadInput(
             "weight of another length",
-            new Tensor[] {pred, Tensor.indices(new int[] {0, 1, 2}, 3), Tensor.of(new float[] {1f, 1f})},
+            new Tensor[] {
+              pred, Tensor.indices(new int[] {0, 1, 2}, 3), Tensor.of(new float[] {1f, 1f})
+            },
             "weight",
             "(4)",
             "(2)"),
         new BadInput(
             "negative weight",
-            new Tensor[] {pred, Tensor.indices(new int[] {0, 1, 2}, 3), Tensor.of(new float[] {1f, 1f, -2f, 1f})},
+            new Tensor[] {
+              pred, Tensor.indices(new int[] {0, 1, 2}, 3), Tensor.of(new float[] {1f, 1f, -2f, 1f})
+            },
             "weight",
             "-2.0"),
-        new BadInput("scalar pred", new Tensor[] {Tensor.scalar(-1f), Tensor.integral(new float[] {0f})}, "pred", "()"));
+        new BadInput(
+            "NaN weight",
+            new Tensor[] {
+              pred,
+              Tensor.indices(new int[] {0, 1, 2}, 3),
+              Tensor.of(new float[] {1f, Float.NaN, 1f, 1f})
+            },
+            "weight",
+            "NaN"),
+        new BadInput(
+            "scalar pred",
+            new Tensor[] {Tensor.scalar(-1f), Tensor.integral(new float[] {0f})},
+            "pred",
+            "()"));
   }
 
   // ---------------------------------------------------------------- beyond the contract
@@ -153,10 +178,12 @@ class NllLossTest extends LossContractTest {
         }
       }
     }
-    Tensor target = Tensor.indices(new int[] {0, 3, 2, -100, 1, 1, 2, 0, 3, 3, -100, 0, 1, 2, 2}, 5, 3);
+    Tensor target =
+        Tensor.indices(new int[] {0, 3, 2, -100, 1, 1, 2, 0, 3, 3, -100, 0, 1, 2, 2}, 5, 3);
     Tensor w = Tensor.of(new float[] {1f, 0.5f, 2f, 1f});
     Loss ce = CrossEntropyLoss.SPEC.create();
-    assertEquals(ce.value(logits, target, w), S.create().value(Tensor.of(lp, 5, 4, 3), target, w), 1e-5);
+    assertEquals(
+        ce.value(logits, target, w), S.create().value(Tensor.of(lp, 5, 4, 3), target, w), 1e-5);
   }
 
   @Test

@@ -27,7 +27,8 @@ class SoftmaxFocalLossTest extends LossContractTest {
     return "softmax-focal";
   }
 
-  static Oracle naive(double[] x, int[] shape, double[] t, double[] alpha, double gamma, long ignore) {
+  static Oracle naive(
+      double[] x, int[] shape, double[] t, double[] alpha, double gamma, long ignore) {
     int classes = shape.length == 1 ? shape[0] : shape[1];
     int inner = 1;
     for (int d = 2; d < shape.length; d++) {
@@ -61,7 +62,12 @@ class SoftmaxFocalLossTest extends LossContractTest {
   @Override
   protected Oracle oracle(OracleInputs in, Params p) {
     return naive(
-        in.get(0), in.shape(0), in.get(1), in.present(2) ? in.get(2) : null, p.real("gamma"), p.integer("ignore-index"));
+        in.get(0),
+        in.shape(0),
+        in.get(1),
+        in.present(2) ? in.get(2) : null,
+        p.real("gamma"),
+        p.integer("ignore-index"));
   }
 
   @Override
@@ -77,13 +83,21 @@ class SoftmaxFocalLossTest extends LossContractTest {
   @Override
   protected List<Tensor[]> extremeCases(Params p, SplittableRandom r) {
     int ig = (int) p.integer("ignore-index");
-    Tensor pred = Tensor.of(new float[] {1000f, -1000f, 0f, -1000f, 1000f, 1000f, 5000f, -5000f, 0f, 0f, 0f, 0f}, 4, 3);
+    Tensor pred =
+        Tensor.of(
+            new float[] {1000f, -1000f, 0f, -1000f, 1000f, 1000f, 5000f, -5000f, 0f, 0f, 0f, 0f},
+            4,
+            3);
     List<Tensor[]> cases = new ArrayList<>();
     // Targets where q_y rounds to 1 (the 0^(gamma - 1) corner) and where q_y underflows to 0.
     cases.add(new Tensor[] {pred, Tensor.indices(new int[] {0, 1, 0, 2}, 4), null});
-    cases.add(new Tensor[] {pred, Tensor.indices(new int[] {1, 0, 1, 2}, 4), Tensor.of(new float[] {0.25f, 0f, 4f})});
+    cases.add(
+        new Tensor[] {
+          pred, Tensor.indices(new int[] {1, 0, 1, 2}, 4), Tensor.of(new float[] {0.25f, 0f, 4f})
+        });
     cases.add(new Tensor[] {pred, Tensor.indices(new int[] {ig, ig, ig, ig}, 4), null});
-    cases.add(new Tensor[] {Samples.normal(r, 1000, 2, 3, 2, 2), Samples.classes(r, 3, 2, 2, 2), null});
+    cases.add(
+        new Tensor[] {Samples.normal(r, 1000, 2, 3, 2, 2), Samples.classes(r, 3, 2, 2, 2), null});
     return cases;
   }
 
@@ -104,18 +118,34 @@ class SoftmaxFocalLossTest extends LossContractTest {
             "(3)",
             "(4)"),
         new BadInput(
-            "floating target", new Tensor[] {pred, Tensor.of(new float[] {0f, 1f, 2f}, 3)}, "target", "integer"),
+            "floating target",
+            new Tensor[] {pred, Tensor.of(new float[] {0f, 1f, 2f}, 3)},
+            "target",
+            "integer"),
         new BadInput(
             "alpha of another length",
-            new Tensor[] {pred, Tensor.indices(new int[] {0, 1, 2}, 3), Tensor.of(new float[] {1f, 1f, 1f})},
+            new Tensor[] {
+              pred, Tensor.indices(new int[] {0, 1, 2}, 3), Tensor.of(new float[] {1f, 1f, 1f})
+            },
             "alpha",
             "(4)",
             "(3)"),
         new BadInput(
             "negative alpha",
-            new Tensor[] {pred, Tensor.indices(new int[] {0, 1, 2}, 3), Tensor.of(new float[] {1f, -1f, 1f, 1f})},
+            new Tensor[] {
+              pred, Tensor.indices(new int[] {0, 1, 2}, 3), Tensor.of(new float[] {1f, -1f, 1f, 1f})
+            },
             "alpha",
-            "-1.0"));
+            "-1.0"),
+        new BadInput(
+            "NaN alpha",
+            new Tensor[] {
+              pred,
+              Tensor.indices(new int[] {0, 1, 2}, 3),
+              Tensor.of(new float[] {1f, 1f, Float.NaN, 1f})
+            },
+            "alpha",
+            "NaN"));
   }
 
   // ---------------------------------------------------------------- beyond the contract
@@ -166,9 +196,15 @@ class SoftmaxFocalLossTest extends LossContractTest {
   void documentedValues() {
     // q_y = 1/2: -(1/2)^2 log(1/2).
     Tensor even = Tensor.of(new float[] {0.3f, 0.3f}, 1, 2);
-    assertEquals(0.25 * Math.log(2), S.create().value(even, Tensor.indices(new int[] {1}, 1)), 1e-12);
+    assertEquals(
+        0.25 * Math.log(2), S.create().value(even, Tensor.indices(new int[] {1}, 1)), 1e-12);
     // q_y underflows: the loss is the cross-entropy 2000 and the gradient q - onehot.
-    LossResult far = S.create().evaluate(Reduction.SUM, Tensor.of(new float[] {1000f, -1000f, 0f}, 1, 3), Tensor.indices(new int[] {1}, 1));
+    LossResult far =
+        S.create()
+            .evaluate(
+                Reduction.SUM,
+                Tensor.of(new float[] {1000f, -1000f, 0f}, 1, 3),
+                Tensor.indices(new int[] {1}, 1));
     assertEquals(2000.0, far.value(), 0);
     assertEquals(1f, far.grad(0).data()[0], 0f);
     assertEquals(-1f, far.grad(0).data()[1], 0f);
@@ -179,7 +215,9 @@ class SoftmaxFocalLossTest extends LossContractTest {
     // q_y rounds to 1: (1 - q)^(gamma - 1) alone would be infinite for gamma < 1.
     Tensor pred = Tensor.of(new float[] {40f, -40f, 0f}, 1, 3);
     for (double gamma : new double[] {0.25, 0.5, 1}) {
-      LossResult res = S.create(Map.of("gamma", gamma)).evaluate(Reduction.SUM, pred, Tensor.indices(new int[] {0}, 1));
+      LossResult res =
+          S.create(Map.of("gamma", gamma))
+              .evaluate(Reduction.SUM, pred, Tensor.indices(new int[] {0}, 1));
       for (float g : res.grad(0).data()) {
         assertTrue(Float.isFinite(g) && Math.abs(g) < 1e-8, "gamma " + gamma + ": " + g);
       }

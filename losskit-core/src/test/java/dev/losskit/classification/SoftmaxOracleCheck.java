@@ -78,7 +78,8 @@ final class SoftmaxOracleCheck {
         norm = Math.max(norm, Math.abs(numeric[i]));
       }
       for (int i = 0; i < p.length; i++) {
-        close(numeric[i], g[i], 1e-4, 1e-6 * (1 + norm), what + " " + r.id() + " d/dpred[" + i + "]");
+        close(
+            numeric[i], g[i], 1e-4, 1e-6 * (1 + norm), what + " " + r.id() + " d/dpred[" + i + "]");
       }
     }
   }
