@@ -23,7 +23,7 @@ final class SoftmaxRows {
     return pred.rank() == 1 ? 1 : pred.dim(0);
   }
 
-  /** Number of classes ({@code C}): dimension 1, or 0 for unbatched {@code (C)}. */
+  /** Number of classes ({@code C}): dimension 1, or dimension 0 of unbatched {@code (C)}. */
   static int classes(Tensor pred) {
     return pred.rank() == 1 ? pred.dim(0) : pred.dim(1);
   }
