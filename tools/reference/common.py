@@ -80,6 +80,8 @@ class Reference:
                 total.backward()
                 for k in grad:
                     g = tensors[k].grad
+                    if g is not None and not torch.all(torch.isfinite(g)):
+                        raise ValueError(f"{self.loss_id}/{name}: the peer gave a non-finite gradient for {k}")
                     grads[k] = _tensor_json(np.zeros(inputs[k].shape, np.float32) if g is None else g.detach().numpy())
             case = {
                 "name": name,

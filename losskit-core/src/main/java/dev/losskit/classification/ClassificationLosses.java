@@ -11,9 +11,13 @@ public final class ClassificationLosses {
     return List.of(
         BceLoss.SPEC,
         BceWithLogitsLoss.SPEC,
+        CrossEntropyLoss.SPEC,
+        CategoricalCeLoss.SPEC,
+        NllLoss.SPEC,
         BalancedCeLoss.SPEC,
         FocalLoss.SPEC,
         SigmoidFocalLoss.SPEC,
+        SoftmaxFocalLoss.SPEC,
         HingeLoss.SPEC,
         SquaredHingeLoss.SPEC,
         CategoricalHingeLoss.SPEC,
@@ -21,6 +25,8 @@ public final class ClassificationLosses {
         SoftMarginLoss.SPEC,
         MultilabelSoftMarginLoss.SPEC,
         PerceptronLoss.SPEC,
-        ZeroOneLoss.SPEC);
+        ZeroOneLoss.SPEC,
+        GeneralizedCeLoss.SPEC,
+        SymmetricCeLoss.SPEC);
   }
 }
