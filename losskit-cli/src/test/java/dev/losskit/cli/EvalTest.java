@@ -205,6 +205,67 @@ class EvalTest {
   }
 
   @Test
+  void classIndexOutOfRangeIsInvalidData() throws IOException {
+    Path logits = npy("logits.npy", new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+    Path labels = dir.resolve("labels.npy");
+    writeNpy(labels, Tensor.indices(new int[] {0, 3}));
+    evalExpectingFailure(
+        1,
+        "target",
+        "eval",
+        "cross-entropy",
+        "--pred",
+        logits.toString(),
+        "--target",
+        labels.toString());
+    Cli r =
+        Cli.run(
+            "eval", "cross-entropy", "--pred", logits.toString(), "--target", labels.toString());
+    assertTrue(r.err().contains("3"), r.err());
+  }
+
+  @Test
+  void probabilityAboveOneIsInvalidDataForBce() throws IOException {
+    Path p = npy("p.npy", new float[] {0.2f, 1.5f});
+    Path t = npy("t.npy", new float[] {0, 1});
+    evalExpectingFailure(
+        1, "pred", "eval", "bce", "--pred", p.toString(), "--target", t.toString());
+    Cli r = Cli.run("eval", "bce", "--pred", p.toString(), "--target", t.toString());
+    assertTrue(r.err().contains("1.5") && r.err().contains("[0, 1]"), r.err());
+  }
+
+  @Test
+  void extraInputsAndTheirGradientsByName() throws IOException {
+    Path mu = npy("mu.npy", new float[] {0.5f, -1f, 2f});
+    Path y = npy("y.npy", new float[] {1f, 0f, 2f});
+    Path var = npy("var.npy", new float[] {1f, 2f, 0.5f});
+    Path gVar = dir.resolve("g-var.npy");
+    Path gMu = dir.resolve("g-mu.npy");
+    Cli r =
+        Cli.run(
+            "eval",
+            "gaussian-nll",
+            "--pred",
+            mu.toString(),
+            "--target",
+            y.toString(),
+            "--input",
+            "var=" + var,
+            "--grad-out",
+            gMu.toString(),
+            "--grad-out",
+            "var=" + gVar);
+    assertEquals(0, r.exitCode(), r.err());
+    // d/dvar of (log var + r^2 / var) / 2, mean over 3 elements.
+    float[] expected = {
+      (float) ((1 - 0.25 / 1) / (2 * 1) / 3), (float) ((1 - 1.0 / 2) / (2 * 2) / 3), 0f
+    };
+    assertEquals(expected[0], Npy.read(gVar).data()[0], 1e-6);
+    assertEquals(expected[1], Npy.read(gVar).data()[1], 1e-6);
+    assertEquals((float) ((0.5 - 1) / 1 / 3), Npy.read(gMu).data()[0], 1e-6);
+  }
+
+  @Test
   void nanInputIsInvalidData() throws IOException {
     Path p = npy("p.npy", new float[] {1, Float.NaN, 3});
     Path t = npy("t.npy", new float[] {1, 2, 3});
