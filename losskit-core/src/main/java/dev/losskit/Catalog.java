@@ -2,9 +2,15 @@ package dev.losskit;
 
 import dev.losskit.box.BoxLosses;
 import dev.losskit.classification.ClassificationLosses;
+import dev.losskit.compose.ComposeLosses;
+import dev.losskit.divergence.DivergenceLosses;
+import dev.losskit.generative.GenerativeLosses;
+import dev.losskit.image.ImageLosses;
 import dev.losskit.metric.MetricLosses;
 import dev.losskit.regression.RegressionLosses;
 import dev.losskit.segmentation.SegmentationLosses;
+import dev.losskit.tabular.TabularLosses;
+import dev.losskit.timeseries.TimeseriesLosses;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -51,6 +57,12 @@ public final class Catalog {
     all.addAll(SegmentationLosses.specs());
     all.addAll(BoxLosses.specs());
     all.addAll(MetricLosses.specs());
+    all.addAll(DivergenceLosses.specs());
+    all.addAll(ImageLosses.specs());
+    all.addAll(GenerativeLosses.specs());
+    all.addAll(TimeseriesLosses.specs());
+    all.addAll(TabularLosses.specs());
+    all.addAll(ComposeLosses.specs());
     return all;
   }
 

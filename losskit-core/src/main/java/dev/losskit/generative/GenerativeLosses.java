@@ -1,0 +1,13 @@
+package dev.losskit.generative;
+
+import dev.losskit.LossSpec;
+import java.util.List;
+
+/** The generative-model family (catalogue section 8), in catalogue order. */
+public final class GenerativeLosses {
+  private GenerativeLosses() {}
+
+  public static List<LossSpec> specs() {
+    return List.of();
+  }
+}
