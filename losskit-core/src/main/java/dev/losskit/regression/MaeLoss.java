@@ -37,7 +37,7 @@ public final class MaeLoss extends AbstractLoss {
           .gradient("dl/dpred = sign(pred - target), 0 at pred = target")
           .traits(Trait.CONVEX, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET, Trait.ROBUST)
           .equivalent("torch.nn.functional.l1_loss(pred, target)", "pytorch")
-          .aliases("l1")
+          .aliases("l1", "pixelwise-mean")
           .whenToUse(
               "Regression with outliers or heavy-tailed noise, and pixel-wise image losses (restoration,"
                   + " super-resolution): every residual costs in proportion to its size. Its gradient has"
