@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       DescribeCommand.class,
       EvalCommand.class,
       GradcheckCommand.class,
+      ExperimentCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
