@@ -26,7 +26,7 @@ import dev.losskit.Trait;
  * coordinate the derivative of max and min is split evenly, as in PyTorch. This is the EIoU term
  * alone, without the focal re-weighting of Focal-EIoU.
  *
- * @see <a href="https://arxiv.org/abs/2101.08158">Zhang et al. (2022), Focal and Efficient IOU Loss
+ * @see <a href="https://arxiv.org/abs/2101.08158">Zhang et al. (2021), Focal and Efficient IOU Loss
  *     for Accurate Bounding Box Regression</a>
  */
 public final class EiouLoss extends IouFamilyLoss {
@@ -50,7 +50,7 @@ public final class EiouLoss extends IouFamilyLoss {
                   + " aspect ratios already agree. Like all IoU losses it weighs easy, well-overlapping"
                   + " boxes heavily unless re-weighted (Focal-EIoU).")
           .reference(
-              "Zhang et al. (2022), Focal and Efficient IOU Loss for Accurate Bounding Box"
+              "Zhang et al. (2021), Focal and Efficient IOU Loss for Accurate Bounding Box"
                   + " Regression",
               "https://arxiv.org/abs/2101.08158")
           .build(EiouLoss::new);
