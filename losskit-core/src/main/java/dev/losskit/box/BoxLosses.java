@@ -8,6 +8,15 @@ public final class BoxLosses {
   private BoxLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of();
+    return List.of(
+        IouLoss.SPEC,
+        GiouLoss.SPEC,
+        DiouLoss.SPEC,
+        CiouLoss.SPEC,
+        EiouLoss.SPEC,
+        GwdLoss.SPEC,
+        WassersteinGaussianLoss.SPEC,
+        MahalanobisLoss.SPEC,
+        TemporalConsistencyLoss.SPEC);
   }
 }
