@@ -45,6 +45,16 @@ public interface Loss {
   double compute(Tensor[] inputs, float[] values, float[][] grads, double scale);
 
   /**
+   * The loss whose value has, at {@code at}, this loss's gradient as its derivative: this loss,
+   * unless its gradient holds a factor constant as PyTorch's {@code no_grad} or {@code detach} does
+   * (CIoU's alpha); then that factor is frozen at its value for {@code at}. Gradient checks
+   * differentiate this loss.
+   */
+  default Loss frozenAt(Tensor... at) {
+    return this;
+  }
+
+  /**
    * The denominator of the {@code mean} reduction: by default the number of unreduced values;
    * losses with class weights or ignored targets return PyTorch's weighted count.
    */

@@ -404,8 +404,12 @@ final class Boxes {
       this.grads = grads;
     }
 
+    /** Index of the loaded pair. */
+    int index;
+
     /** Loads pair {@code i} and its enclosing box. */
     void load(Format f, float[] pred, float[] target, int i) {
+      index = i;
       corners(f, pred, i, p);
       corners(f, target, i, t);
       cw = Math.max(p[2], t[2]) - Math.min(p[0], t[0]);

@@ -1,7 +1,9 @@
 package dev.losskit.box;
 
+import dev.losskit.Loss;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Tensor;
 import dev.losskit.Trait;
 
 /**
@@ -72,8 +74,35 @@ public final class CiouLoss extends IouFamilyLoss {
               "https://arxiv.org/abs/1911.08287")
           .build(CiouLoss::new);
 
+  /** Alpha per box, frozen at a point; null: computed from the boxes. */
+  private final double[] frozen;
+
   private CiouLoss(Params p) {
+    this(p, null);
+  }
+
+  private CiouLoss(Params p, double[] frozen) {
     super(SPEC, p);
+    this.frozen = frozen;
+  }
+
+  /**
+   * The loss with alpha frozen at its values for {@code at}: its derivative there is the gradient.
+   */
+  @Override
+  public Loss frozenAt(Tensor... at) {
+    Tensor[] in = {at[0], at[1]};
+    check(in);
+    Boxes.Format f = Boxes.format(params());
+    Boxes.Pair pair = new Boxes.Pair(false);
+    double[] alphas = new double[in[0].size() / f.width];
+    for (int i = 0; i < alphas.length; i++) {
+      pair.load(f, in[0].data(), in[1].data(), i);
+      double iou = pair.iou(DIOU_EPS);
+      double v = pair.aspect();
+      alphas[i] = v / (1 - iou + v + eps);
+    }
+    return new CiouLoss(params(), alphas);
   }
 
   @Override
@@ -81,7 +110,7 @@ public final class CiouLoss extends IouFamilyLoss {
     double iou = pair.iou(DIOU_EPS);
     double d = pair.distance(DIOU_EPS);
     double v = pair.aspect();
-    double alpha = v / (1 - iou + v + eps);
+    double alpha = frozen != null ? frozen[pair.index] : v / (1 - iou + v + eps);
     if (grad != null) {
       for (int k = 0; k < 4; k++) {
         grad[k] = -pair.dIou[k] + pair.dDistance[k] + alpha * pair.dAspect[k];

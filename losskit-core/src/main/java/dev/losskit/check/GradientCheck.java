@@ -62,6 +62,7 @@ public final class GradientCheck {
     Tensor[] in = new Tensor[spec.inputs().size()];
     System.arraycopy(inputs, 0, in, 0, inputs.length);
     LossResult analytic = loss.evaluate(reduction, in);
+    Loss frozen = loss.frozenAt(in);
     for (int k = 0; k < in.length; k++) {
       InputSpec s = spec.inputs().get(k);
       if (in[k] == null || !s.differentiable()) {
@@ -73,7 +74,7 @@ public final class GradientCheck {
               analytic.grad(k).data(),
               in,
               k,
-              x -> loss.evaluate(reduction, x, null, null)));
+              x -> frozen.evaluate(reduction, x, null, null)));
     }
     if (loss instanceof TwiceDifferentiable td) {
       float[] hessian = td.hessian(in).data();

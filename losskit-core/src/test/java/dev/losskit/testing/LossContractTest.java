@@ -53,6 +53,15 @@ public abstract class LossContractTest {
    */
   protected abstract Oracle oracle(OracleInputs in, Params params);
 
+  /**
+   * The oracle whose central differences at {@code at} are the loss's gradient: the oracle itself,
+   * unless the loss's gradient holds a factor constant ({@link Loss#frozenAt}); then the oracle
+   * freezes it at its value for {@code at} (unperturbed inputs) while evaluating {@code in}.
+   */
+  protected Oracle gradientOracle(OracleInputs at, OracleInputs in, Params params) {
+    return oracle(in, params);
+  }
+
   /** Parameter sets to run the contract with; the defaults are always included. */
   protected List<Map<String, ?>> paramCases() {
     return List.of();
@@ -261,6 +270,7 @@ public abstract class LossContractTest {
 
   /** Central differences of the oracle's reduced value, in double. */
   private double[] numericGradient(Params p, Tensor[] in, int k, Reduction r) {
+    OracleInputs at = new OracleInputs(in);
     OracleInputs oi = new OracleInputs(in);
     double[] x = oi.get(k);
     double[] out = new double[x.length];
@@ -268,9 +278,9 @@ public abstract class LossContractTest {
       double x0 = x[i];
       double h = 1e-6 * Math.max(1, Math.abs(x0));
       x[i] = x0 + h;
-      double fp = reduce(oracle(oi, p), r, in);
+      double fp = reduce(gradientOracle(at, oi, p), r, in);
       x[i] = x0 - h;
-      double fm = reduce(oracle(oi, p), r, in);
+      double fm = reduce(gradientOracle(at, oi, p), r, in);
       x[i] = x0;
       out[i] = (fp - fm) / (2 * h);
     }
