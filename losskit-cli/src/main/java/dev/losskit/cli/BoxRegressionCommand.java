@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
@@ -113,7 +112,7 @@ final class BoxRegressionCommand implements Callable<Integer> {
         iterations,
         seed);
     w.println(
-        "Total L1 error of (x1, y1, x2, y2) over all cases, per case in brackets; final mean IoU.");
+        "Total L1 error of (cx, cy, w, h) over all cases, per case in brackets; final mean IoU.");
     List<Integer> at = BoxRegressionSimulation.checkpoints(iterations);
     StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-10s", "loss"));
     for (int t : at) {
@@ -133,7 +132,7 @@ final class BoxRegressionCommand implements Callable<Integer> {
       row.append(String.format(Locale.ROOT, " %9.4f", c.finalMeanIou()));
       w.println(row);
     }
-    w.println("Curves: " + Paths.get("").toAbsolutePath().relativize(dest));
+    w.println("Curves: " + out);
     w.flush();
     return 0;
   }

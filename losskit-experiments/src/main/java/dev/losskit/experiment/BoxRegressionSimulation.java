@@ -2,6 +2,8 @@ package dev.losskit.experiment;
 
 import dev.losskit.Catalog;
 import dev.losskit.Loss;
+import dev.losskit.LossSpec;
+import dev.losskit.ParamSpec;
 import dev.losskit.Reduction;
 import dev.losskit.Tensor;
 import java.util.ArrayList;
@@ -60,12 +62,12 @@ public final class BoxRegressionSimulation {
     float[][] cases = cases(s.centres(), s.seed());
     Map<String, Curve> out = new LinkedHashMap<>();
     for (String id : s.losses()) {
-      out.put(id, regress(Catalog.builtin().create(id), cases[0], cases[1], s));
+      out.put(id, regress(inCentreFormat(id), cases[0], cases[1], s));
     }
     return out;
   }
 
-  /** Anchors and their targets, each {@code (cases, 4)} in xyxy, flattened. */
+  /** Anchors and their targets, each {@code (cases, 4)} in cxcywh, flattened. */
   static float[][] cases(int centres, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     int n = centres * AREAS.length * RATIOS.length * RATIOS.length;
@@ -94,10 +96,21 @@ public final class BoxRegressionSimulation {
   }
 
   private static void put(float[] boxes, int k, double cx, double cy, double w, double h) {
-    boxes[4 * k] = (float) (cx - w / 2);
-    boxes[4 * k + 1] = (float) (cy - h / 2);
-    boxes[4 * k + 2] = (float) (cx + w / 2);
-    boxes[4 * k + 3] = (float) (cy + h / 2);
+    boxes[4 * k] = (float) cx;
+    boxes[4 * k + 1] = (float) cy;
+    boxes[4 * k + 2] = (float) w;
+    boxes[4 * k + 3] = (float) h;
+  }
+
+  /** The loss {@code id}, reading boxes as (cx, cy, w, h) when it takes boxes. */
+  static Loss inCentreFormat(String id) {
+    LossSpec spec = Catalog.builtin().get(id);
+    for (ParamSpec p : spec.params()) {
+      if (p.name().equals("box-format")) {
+        return spec.create(Map.of("box-format", "cxcywh"));
+      }
+    }
+    return spec.create();
   }
 
   static Curve regress(Loss loss, float[] anchors, float[] targets, Settings s) {
@@ -106,7 +119,7 @@ public final class BoxRegressionSimulation {
     Tensor pred = Tensor.of(boxes, n, 4);
     Tensor target = Tensor.of(targets, n, 4);
     Tensor[] in = {pred, target};
-    Loss iou = Catalog.builtin().create("iou");
+    Loss iou = inCentreFormat("iou");
     float[] oneMinusIou = new float[n];
     float[][] grads = {new float[4 * n], null};
     double[] error = new double[s.iterations() + 1];
@@ -133,12 +146,8 @@ public final class BoxRegressionSimulation {
   }
 
   private static void keepValid(float[] b, int i) {
-    if (b[4 * i + 2] - b[4 * i] < 1e-6f) {
-      b[4 * i + 2] = b[4 * i] + 1e-6f;
-    }
-    if (b[4 * i + 3] - b[4 * i + 1] < 1e-6f) {
-      b[4 * i + 3] = b[4 * i + 1] + 1e-6f;
-    }
+    b[4 * i + 2] = Math.max(b[4 * i + 2], 1e-6f);
+    b[4 * i + 3] = Math.max(b[4 * i + 3], 1e-6f);
   }
 
   private static double l1(float[] boxes, float[] targets) {
