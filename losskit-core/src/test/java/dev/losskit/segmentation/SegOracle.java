@@ -207,8 +207,11 @@ final class SegOracle {
     return jac;
   }
 
-  /** sum_k err_(k) lovaszGrad_k with errors sorted decreasingly (ties in index order). */
-  static double lovasz(double[] errors, double[] gt) {
+  /**
+   * Berman et al.'s dot product: errors sorted decreasingly (ties in index order), the lovasz_grad
+   * of the labels in that order, and the sorted errors (through relu for the hinge).
+   */
+  static double lovasz(double[] errors, double[] gt, boolean relu) {
     Integer[] order = new Integer[errors.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -221,7 +224,8 @@ final class SegOracle {
     double[] g = lovaszGrad(gs);
     double loss = 0;
     for (int k = 0; k < order.length; k++) {
-      loss += errors[order[k]] * g[k];
+      double e = errors[order[k]];
+      loss += (relu ? Math.max(e, 0) : e) * g[k];
     }
     return loss;
   }
