@@ -80,7 +80,8 @@ public final class BoundaryLoss extends AbstractLoss {
                   + " given distance-map; mean over elements")
           .gradient("dl/dp = phi")
           .traits(Trait.CONVEX, Trait.SMOOTH)
-          .equivalent("", "")
+          .equivalent(
+              "SurfaceLoss(idc=every class)(pred, one_hot2dist(target)) (Kervadec et al.)", "")
           .whenToUse(
               "Highly unbalanced segmentation (small lesions) together with a region loss such as"
                   + " dice or generalised Dice, its weight raised during training: it uses the"

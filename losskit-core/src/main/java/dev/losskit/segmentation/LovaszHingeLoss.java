@@ -10,6 +10,7 @@ import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * Lovasz hinge loss: the Lovasz extension of the Jaccard loss applied to hinge errors of logits, a
@@ -69,8 +70,7 @@ public final class LovaszHingeLoss extends AbstractLoss {
                   + " surrogate for the optimization of the intersection-over-union measure in"
                   + " neural networks",
               "https://arxiv.org/abs/1705.08790")
-          .sampler(
-              (p, r, n) -> new Tensor[] {Samples.normal(r, 2, n, 3, 4), Samples.binary(r, n, 3, 4)})
+          .sampler(LovaszHingeLoss::sample)
           .build(LovaszHingeLoss::new);
 
   private final boolean perImage;
@@ -136,6 +136,40 @@ public final class LovaszHingeLoss extends AbstractLoss {
       total += loss;
     }
     return total;
+  }
+
+  /**
+   * Typical inputs for {@code n} images of 3 x 4 pixels: random labels, and logits whose hinge
+   * errors are a random permutation of points evenly spread over [-2, 3], none within a quarter of
+   * the spacing of 0. So no two errors are closer than 5 / (12 n) and finite differences never
+   * cross a kink of this piecewise-linear loss.
+   */
+  private static Tensor[] sample(Params p, SplittableRandom r, int n) {
+    Tensor t = Samples.binary(r, n, 3, 4);
+    float[] e = spread(r, t.size(), -2, 3, 0.25);
+    float[] x = new float[e.length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) ((2.0 * t.data()[i] - 1) * (1 - e[i]));
+    }
+    return new Tensor[] {Tensor.shaped(x, t.shape()), t};
+  }
+
+  /**
+   * The points {@code lo + (hi - lo) (k + offset) / m}, k = 0 .. m - 1, in random order: sampled
+   * errors that are evenly spread, so that none ties with another within a finite-difference step.
+   */
+  static float[] spread(SplittableRandom r, int m, double lo, double hi, double offset) {
+    float[] out = new float[m];
+    for (int k = 0; k < m; k++) {
+      out[k] = (float) (lo + (hi - lo) * (k + offset) / m);
+    }
+    for (int k = m - 1; k > 0; k--) {
+      int j = r.nextInt(k + 1);
+      float v = out[k];
+      out[k] = out[j];
+      out[j] = v;
+    }
+    return out;
   }
 
   /**

@@ -8,9 +8,9 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
-import dev.losskit.internal.Samples;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Lovasz-softmax loss: the Lovasz extension of each class's Jaccard loss applied to the errors of
@@ -91,14 +91,7 @@ public final class LovaszSoftmaxLoss extends AbstractLoss {
                   + " surrogate for the optimization of the intersection-over-union measure in"
                   + " neural networks",
               "https://arxiv.org/abs/1705.08790")
-          .sampler(
-              (p, r, n) -> {
-                int[] y = new int[n * 12];
-                for (int i = 0; i < y.length; i++) {
-                  y[i] = r.nextInt(8) == 0 ? (int) p.integer("ignore-index") : r.nextInt(3);
-                }
-                return new Tensor[] {Samples.simplex(r, n, 3, 3, 4), Tensor.indices(y, n, 3, 4)};
-              })
+          .sampler(LovaszSoftmaxLoss::sample)
           .build(LovaszSoftmaxLoss::new);
 
   private final boolean present;
@@ -110,6 +103,30 @@ public final class LovaszSoftmaxLoss extends AbstractLoss {
     this.present = p.text("classes").equals("present");
     this.perImage = p.bool("per-image");
     this.ignoreIndex = p.integer("ignore-index");
+  }
+
+  /**
+   * Typical inputs for {@code n} images of 3 x 4 pixels and 3 classes: class indices with one pixel
+   * in eight at {@code ignore-index}, and probabilities whose errors {@code |[t = c] - p|} are, per
+   * class, a random permutation of points evenly spread over [0.02, 0.98]. So no two errors of a
+   * class are closer than 0.96 / (12 n) and finite differences never cross a kink of this
+   * piecewise-linear loss. (The probabilities are not normalised over the classes; the loss does
+   * not need it.)
+   */
+  private static Tensor[] sample(Params p, SplittableRandom r, int n) {
+    int[] y = new int[n * 12];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = r.nextInt(8) == 0 ? (int) p.integer("ignore-index") : r.nextInt(3);
+    }
+    float[] x = new float[n * 36];
+    for (int c = 0; c < 3; c++) {
+      float[] e = LovaszHingeLoss.spread(r, y.length, 0.02, 0.98, 0.5);
+      for (int j = 0; j < y.length; j++) {
+        int i = ((j / 12) * 3 + c) * 12 + j % 12;
+        x[i] = y[j] == c ? 1 - e[j] : e[j];
+      }
+    }
+    return new Tensor[] {Tensor.shaped(x, new int[] {n, 3, 3, 4}), Tensor.indices(y, n, 3, 4)};
   }
 
   @Override
