@@ -1,6 +1,7 @@
 package dev.losskit.segmentation;
 
 import dev.losskit.AbstractLoss;
+import dev.losskit.Family;
 import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
@@ -9,6 +10,7 @@ import dev.losskit.Range;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Numerics;
+import dev.losskit.internal.Samples;
 
 /**
  * BCE + Dice: binary cross-entropy averaged over pixels plus the Dice loss of the mask, the usual
@@ -41,7 +43,7 @@ import dev.losskit.internal.Numerics;
  */
 public final class BceDiceLoss extends AbstractLoss implements Masks.Region {
   public static final LossSpec SPEC =
-      LossSpec.builder("bce-dice", dev.losskit.Family.SEGMENTATION)
+      LossSpec.builder("bce-dice", Family.SEGMENTATION)
           .input(
               "pred",
               "binary masks (N, d1, ..., dk) of rank <= 3, or (N, 1, d1, ..., dk)",
@@ -80,9 +82,7 @@ public final class BceDiceLoss extends AbstractLoss implements Masks.Region {
               (p, r, n) ->
                   new Tensor[] {
                     Masks.sampledPred(r, p.bool("from-logits"), false, n, 3, 4),
-                    r.nextBoolean()
-                        ? dev.losskit.internal.Samples.binary(r, n, 3, 4)
-                        : dev.losskit.internal.Samples.uniform(r, 0, 1, n, 3, 4)
+                    r.nextBoolean() ? Samples.binary(r, n, 3, 4) : Samples.uniform(r, 0, 1, n, 3, 4)
                   })
           .build(BceDiceLoss::new);
 

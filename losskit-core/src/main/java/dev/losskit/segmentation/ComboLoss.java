@@ -1,6 +1,7 @@
 package dev.losskit.segmentation;
 
 import dev.losskit.AbstractLoss;
+import dev.losskit.Family;
 import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
@@ -42,7 +43,7 @@ import dev.losskit.internal.Samples;
  */
 public final class ComboLoss extends AbstractLoss implements Masks.Region {
   public static final LossSpec SPEC =
-      LossSpec.builder("combo", dev.losskit.Family.SEGMENTATION)
+      LossSpec.builder("combo", Family.SEGMENTATION)
           .input(
               "pred",
               "binary masks (N, d1, ..., dk) of rank <= 3, or (N, 1, d1, ..., dk)",

@@ -1,6 +1,7 @@
 package dev.losskit.segmentation;
 
 import dev.losskit.AbstractLoss;
+import dev.losskit.Family;
 import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
@@ -49,8 +50,8 @@ final class Masks {
   interface Region {
     /**
      * Returns the loss of one class and writes {@code dL/dI}, {@code dL/dP} and {@code dL/dQ} into
-     * {@code d[0]}, {@code d[1]} and {@code d[2]} ({@code dL/dT} and {@code dL/dR} are not needed:
-     * targets get no gradient).
+     * {@code d[0]}, {@code d[1]} and {@code d[2]}, which arrive zeroed ({@code dL/dT} and {@code
+     * dL/dR} are not needed: targets get no gradient).
      */
     double classLoss(
         double inter, double psum, double tsum, double p2sum, double t2sum, double[] d);
@@ -425,7 +426,7 @@ final class Masks {
 
   /** Starts the entry of a region loss: inputs pred, target and class-weight. */
   static LossSpec.Builder regionSpec(String id) {
-    return LossSpec.builder(id, dev.losskit.Family.SEGMENTATION)
+    return LossSpec.builder(id, Family.SEGMENTATION)
         .input(
             "pred",
             "(N, C, d1, ..., dk), or binary masks (N, d1, ..., dk) / (N, 1, d1, ..., dk)",
