@@ -8,6 +8,17 @@ public final class SegmentationLosses {
   private SegmentationLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of();
+    return List.of(
+        DiceLoss.SPEC,
+        SquaredDiceLoss.SPEC,
+        LogCoshDiceLoss.SPEC,
+        JaccardLoss.SPEC,
+        TverskyLoss.SPEC,
+        FocalTverskyLoss.SPEC,
+        LovaszHingeLoss.SPEC,
+        LovaszSoftmaxLoss.SPEC,
+        BceDiceLoss.SPEC,
+        ComboLoss.SPEC,
+        BoundaryLoss.SPEC);
   }
 }
