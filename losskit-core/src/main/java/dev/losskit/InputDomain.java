@@ -13,6 +13,12 @@ public enum InputDomain {
   NONNEGATIVE("finite non-negative numbers"),
   /** Probabilities in [0, 1]. */
   PROBABILITY("probabilities in [0, 1]"),
+  /**
+   * Probabilities in [0, 1], or any finite logits when the loss's {@code from-logits} parameter is
+   * true: the check here is only finiteness, the loss checks the range (domains cannot see
+   * parameters).
+   */
+  PROBABILITY_OR_LOGIT("probabilities in [0, 1] (finite logits with from-logits=true)"),
   /** Finite and at most 0. */
   LOG_PROBABILITY("log-probabilities (finite, at most 0)"),
   /** Class indices: an integral tensor; the loss checks the range. */

@@ -62,7 +62,7 @@ final class Masks {
    * from-logits=true}: any finite number, the range of probabilities being checked by {@link
    * #check} when {@code from-logits} is false.
    */
-  static final InputDomain PRED_DOMAIN = InputDomain.REAL;
+  static final InputDomain PRED_DOMAIN = InputDomain.PROBABILITY_OR_LOGIT;
 
   /** The number of statistics accumulated per group and class. */
   private static final int STATS = 5;
