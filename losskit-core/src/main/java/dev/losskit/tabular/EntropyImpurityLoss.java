@@ -20,7 +20,7 @@ import dev.losskit.Trait;
  *
  * <p>Input: {@code pred}, {@code (N, C)} rows (or one {@code (C)} row). Its type selects the form:
  * an integer tensor holds non-negative label counts, normalised per row (a row of zero counts has
- * impurity 0); a floating tensor holds probabilities in [0, 1] whose rows sum to 1 (within 1e-3).
+ * impurity 0); a floating tensor holds probabilities in [0, 1] whose rows sum to 1 (within 0.01).
  * One value per row; {@code mean} divides by N. Counts are data, not parameters: their gradient is
  * 0, as integer tensors carry no gradient in PyTorch. The gradient of probabilities is the partial
  * derivative of the formula, without projection onto the simplex.
