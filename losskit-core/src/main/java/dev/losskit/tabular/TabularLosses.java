@@ -8,6 +8,6 @@ public final class TabularLosses {
   private TabularLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of();
+    return List.of(GiniLoss.SPEC, EntropyImpurityLoss.SPEC);
   }
 }

@@ -10,6 +10,12 @@ public final class TimeseriesLosses {
   private TimeseriesLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of();
+    return List.of(
+        NegativeBinomialNllLoss.SPEC,
+        StudentTNllLoss.SPEC,
+        CrpsGaussianLoss.SPEC,
+        CrpsEnsembleLoss.SPEC,
+        SoftDtwLoss.SPEC,
+        IntervalScoreLoss.SPEC);
   }
 }
