@@ -8,6 +8,13 @@ public final class DivergenceLosses {
   private DivergenceLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of();
+    return List.of(
+        KlDivLoss.SPEC,
+        KlLoss.SPEC,
+        JsDivLoss.SPEC,
+        DistillationLoss.SPEC,
+        GaussianKlLoss.SPEC,
+        EntropyLoss.SPEC,
+        Wasserstein1dLoss.SPEC);
   }
 }
