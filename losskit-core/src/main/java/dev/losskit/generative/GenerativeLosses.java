@@ -8,6 +8,6 @@ public final class GenerativeLosses {
   private GenerativeLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of();
+    return List.of(GanDiscriminatorLoss.SPEC, GanGeneratorLoss.SPEC, GradientPenaltyLoss.SPEC);
   }
 }
