@@ -8,6 +8,11 @@ public final class GenerativeLosses {
   private GenerativeLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of(GanDiscriminatorLoss.SPEC, GanGeneratorLoss.SPEC, GradientPenaltyLoss.SPEC);
+    return List.of(
+        GanDiscriminatorLoss.SPEC,
+        GanGeneratorLoss.SPEC,
+        GradientPenaltyLoss.SPEC,
+        CycleConsistencyLoss.SPEC,
+        ReconstructionLoss.SPEC);
   }
 }
