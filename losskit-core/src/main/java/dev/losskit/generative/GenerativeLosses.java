@@ -13,6 +13,7 @@ public final class GenerativeLosses {
         GanGeneratorLoss.SPEC,
         GradientPenaltyLoss.SPEC,
         CycleConsistencyLoss.SPEC,
-        ReconstructionLoss.SPEC);
+        ReconstructionLoss.SPEC,
+        VaeLoss.SPEC);
   }
 }
