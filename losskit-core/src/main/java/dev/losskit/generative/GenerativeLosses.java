@@ -14,6 +14,7 @@ public final class GenerativeLosses {
         GradientPenaltyLoss.SPEC,
         CycleConsistencyLoss.SPEC,
         ReconstructionLoss.SPEC,
-        VaeLoss.SPEC);
+        VaeLoss.SPEC,
+        NoisePredictionLoss.SPEC);
   }
 }
