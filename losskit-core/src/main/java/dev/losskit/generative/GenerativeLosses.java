@@ -8,6 +8,13 @@ public final class GenerativeLosses {
   private GenerativeLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of();
+    return List.of(
+        GanDiscriminatorLoss.SPEC,
+        GanGeneratorLoss.SPEC,
+        GradientPenaltyLoss.SPEC,
+        CycleConsistencyLoss.SPEC,
+        ReconstructionLoss.SPEC,
+        VaeLoss.SPEC,
+        NoisePredictionLoss.SPEC);
   }
 }
