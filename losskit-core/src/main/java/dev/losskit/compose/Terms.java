@@ -41,7 +41,7 @@ final class Terms {
   static List<Term> parse(String text, boolean weighted) {
     List<String> pieces = split(text, false);
     if (pieces.size() == 1 && pieces.get(0).isEmpty()) {
-      throw error("at least one term such as 'mse:1'", "''");
+      throw error("at least one term", "''");
     }
     List<Term> out = new ArrayList<>();
     for (String piece : pieces) {

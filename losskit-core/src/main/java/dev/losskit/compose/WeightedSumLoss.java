@@ -38,10 +38,11 @@ import java.util.SplittableRandom;
  *
  * <p>Reduction: {@code mean} takes each term's own mean (its own PyTorch denominator, e.g. the
  * total class weight of a weighted cross-entropy), {@code sum} each term's sum, {@code none} the
- * weighted sum of the unreduced values and only when the terms share their unreduced shape. A term
- * that does not allow the requested reduction (rmse allows only mean) is an error. Each term's
- * kernel runs once per evaluation, writing its gradient straight into the output or, for the second
- * and later terms reading an input, into one scratch array per input added to it.
+ * weighted sum of the unreduced values and only when the terms share their unreduced shape. The
+ * terms' own default reductions play no part (euclidean, whose default is sum, is averaged under
+ * mean); a term that does not allow the requested reduction (rmse allows only mean) is an error.
+ * Each term's kernel runs once per evaluation, writing its gradient straight into the output or,
+ * for the second and later terms reading an input, into one scratch array per input added to it.
  *
  * <p>Equals {@code sum_i w_i F.loss_i(pred, target, ..., reduction=reduction)} in PyTorch, term by
  * term; the reference values are such sums written with PyTorch's functional losses.
