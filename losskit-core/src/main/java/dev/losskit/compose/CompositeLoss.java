@@ -38,7 +38,8 @@ import java.util.SplittableRandom;
  * means whose denominators differ; so a composite overrides the {@code evaluate} and {@code value}
  * methods of {@link Loss}, which run a view of it that knows the reduction. Its own {@link #check}
  * and {@link #compute} are those of the {@code sum} reduction and {@link #meanDenominator} throws:
- * evaluate a composite through those methods, as every caller in the library does.
+ * evaluate a composite through {@code evaluate} and {@code value}, as every caller in the library
+ * does.
  */
 abstract class CompositeLoss extends AbstractLoss {
   /** Inputs after {@code pred}, {@code target} and a composite's own, passed on by name. */
@@ -53,7 +54,6 @@ abstract class CompositeLoss extends AbstractLoss {
   /** One term wired to the composite's inputs. */
   static final class Wired {
     final Loss loss;
-    final double weight;
     final String text;
 
     /** For each input of the term, the composite's input it reads, or -1 for none. */
@@ -62,9 +62,8 @@ abstract class CompositeLoss extends AbstractLoss {
     /** For each input of the term, whether the composite asks the term for its gradient. */
     final boolean[] differentiate;
 
-    Wired(Loss loss, double weight, String text, int[] source, boolean[] differentiate) {
+    Wired(Loss loss, String text, int[] source, boolean[] differentiate) {
       this.loss = loss;
-      this.weight = weight;
       this.text = text;
       this.source = source;
       this.differentiate = differentiate;
@@ -149,7 +148,7 @@ abstract class CompositeLoss extends AbstractLoss {
       }
       differentiate[j] = ours;
     }
-    return new Wired(t.loss(), t.weight(), t.text(), source, differentiate);
+    return new Wired(t.loss(), t.text(), source, differentiate);
   }
 
   private static String names(LossSpec spec, int ownInputs) {
