@@ -8,6 +8,6 @@ public final class ComposeLosses {
   private ComposeLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of();
+    return List.of(WeightedSumLoss.SPEC, UncertaintyWeightedLoss.SPEC);
   }
 }
