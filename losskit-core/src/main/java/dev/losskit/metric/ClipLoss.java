@@ -32,8 +32,8 @@ import dev.losskit.Trait;
  * <p>Numerics: log-sum-exp is shifted by the row (column) maximum; rows are normalized as {@code
  * torch.nn.functional.normalize(x, dim=1)}, so zero-norm rows give finite values and gradients. The
  * temperature is a fixed parameter here (CLIP learns it as {@code logit_scale = 1 / tau}). The N by
- * N similarity matrix is the one scratch array of a call (float, computed block by block in
- * double).
+ * N similarity matrix (float, computed block by block in double) is the one quadratic scratch array
+ * of a call, next to double copies of the normalized rows.
  *
  * <p>Equals {@code (F.cross_entropy(s / tau, arange(N)) + F.cross_entropy(s.T / tau, arange(N))) /
  * 2} with {@code s = F.normalize(image) @ F.normalize(text).T}.
@@ -104,10 +104,12 @@ public final class ClipLoss extends AbstractLoss {
     int dim = in[0].dim(1);
     float[] gx = grads == null ? null : grads[0];
     float[] gy = grads == null ? null : grads[1];
-    double[] nx = CosineMatrix.norms(x, n, dim);
-    double[] ny = CosineMatrix.norms(y, n, dim);
+    double[] nx = new double[n];
+    double[] xh = CosineMatrix.normalize(x, n, dim, nx);
+    double[] ny = new double[n];
+    double[] yh = CosineMatrix.normalize(y, n, dim, ny);
     float[] s = new float[n * n];
-    CosineMatrix.similarities(x, nx, n, y, ny, n, dim, s, n, 0, 0);
+    CosineMatrix.similarities(xh, n, yh, n, dim, s, n, 0, 0);
     double inv = 1 / temperature;
     // Row and column log-sum-exps, both in row-major passes over the matrix.
     double[] rowLse = new double[n];
@@ -154,11 +156,11 @@ public final class ClipLoss extends AbstractLoss {
         }
       }
       if (gx != null) {
-        CosineMatrix.backward(s, n, 0, x, nx, n, dim, y, ny, n, 0, null, null, 0, 0, gx);
+        CosineMatrix.backward(s, n, 0, xh, nx, n, dim, yh, n, 0, null, 0, 0, gx);
       }
       if (gy != null) {
         CosineMatrix.transpose(s, n);
-        CosineMatrix.backward(s, n, 0, y, ny, n, dim, x, nx, n, 0, null, null, 0, 0, gy);
+        CosineMatrix.backward(s, n, 0, yh, ny, n, dim, xh, n, 0, null, 0, 0, gy);
       }
     }
     return sum;

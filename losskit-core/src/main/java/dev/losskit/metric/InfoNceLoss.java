@@ -29,9 +29,9 @@ import dev.losskit.Trait;
  *
  * <p>Numerics: the log-sum-exp is shifted by the row maximum; each row is normalized as {@code
  * torch.nn.functional.normalize(x, dim=1)} does, so that zero-norm rows give finite values and
- * gradients. The N by N similarity matrix is the one scratch array of a call (float, computed block
- * by block in double); it is overwritten with the gradient coefficients when gradients are asked
- * for.
+ * gradients. The N by N similarity matrix (float, computed block by block in double) is the one
+ * quadratic scratch array of a call, next to double copies of the normalized rows; it is
+ * overwritten with the gradient coefficients when gradients are asked for.
  *
  * <p>Equals {@code F.cross_entropy(F.normalize(a) @ F.normalize(b).T / tau, arange(N))}; there is
  * no PyTorch loss of that name.
@@ -103,10 +103,12 @@ public final class InfoNceLoss extends AbstractLoss {
     float[] ga = grads == null ? null : grads[0];
     float[] gb = grads == null ? null : grads[1];
     boolean withGrad = ga != null || gb != null;
-    double[] na = CosineMatrix.norms(a, n, dim);
-    double[] nb = CosineMatrix.norms(b, n, dim);
+    double[] na = new double[n];
+    double[] ah = CosineMatrix.normalize(a, n, dim, na);
+    double[] nb = new double[n];
+    double[] bh = CosineMatrix.normalize(b, n, dim, nb);
     float[] s = new float[n * n];
-    CosineMatrix.similarities(a, na, n, b, nb, n, dim, s, n, 0, 0);
+    CosineMatrix.similarities(ah, n, bh, n, dim, s, n, 0, 0);
     double inv = 1 / temperature;
     double sum = 0;
     for (int i = 0; i < n; i++) {
@@ -134,11 +136,11 @@ public final class InfoNceLoss extends AbstractLoss {
       }
     }
     if (ga != null) {
-      CosineMatrix.backward(s, n, 0, a, na, n, dim, b, nb, n, 0, null, null, 0, 0, ga);
+      CosineMatrix.backward(s, n, 0, ah, na, n, dim, bh, n, 0, null, 0, 0, ga);
     }
     if (gb != null) {
       CosineMatrix.transpose(s, n);
-      CosineMatrix.backward(s, n, 0, b, nb, n, dim, a, na, n, 0, null, null, 0, 0, gb);
+      CosineMatrix.backward(s, n, 0, bh, nb, n, dim, ah, n, 0, null, 0, 0, gb);
     }
     return sum;
   }

@@ -31,9 +31,10 @@ import dev.losskit.Trait;
  *
  * <p>Numerics: self-similarities are left out of every softmax; log-sum-exp is shifted by the row
  * maximum; rows are normalized as {@code torch.nn.functional.normalize(x, dim=1)}, so zero-norm
- * rows give finite values and gradients. The 2N by 2N similarity matrix is the one scratch array of
- * a call (float, computed block by block in double, each symmetric pair once); with gradients it is
- * overwritten by the coefficients {@code dL/ds + (dL/ds)^T}.
+ * rows give finite values and gradients. The 2N by 2N similarity matrix (float, computed block by
+ * block in double, each symmetric pair once) is the one quadratic scratch array of a call, next to
+ * double copies of the normalized rows; with gradients it is overwritten by the coefficients {@code
+ * dL/ds + (dL/ds)^T}.
  *
  * <p>Equals, with {@code z = torch.cat([a, b])} and {@code s = F.normalize(z) @ F.normalize(z).T},
  * {@code F.cross_entropy((s / tau).fill_diagonal_(-inf), (arange(2N) + N) % 2N)}.
@@ -107,12 +108,14 @@ public final class NtXentLoss extends AbstractLoss {
     float[] ga = grads == null ? null : grads[0];
     float[] gb = grads == null ? null : grads[1];
     boolean withGrad = ga != null || gb != null;
-    double[] na = CosineMatrix.norms(a, n, dim);
-    double[] nb = CosineMatrix.norms(b, n, dim);
+    double[] na = new double[n];
+    double[] ah = CosineMatrix.normalize(a, n, dim, na);
+    double[] nb = new double[n];
+    double[] bh = CosineMatrix.normalize(b, n, dim, nb);
     float[] s = new float[m * m];
-    CosineMatrix.selfSimilarities(a, na, n, dim, s, m, 0);
-    CosineMatrix.selfSimilarities(b, nb, n, dim, s, m, n);
-    CosineMatrix.similarities(a, na, n, b, nb, n, dim, s, m, 0, n);
+    CosineMatrix.selfSimilarities(ah, n, dim, s, m, 0);
+    CosineMatrix.selfSimilarities(bh, n, dim, s, m, n);
+    CosineMatrix.similarities(ah, n, bh, n, dim, s, m, 0, n);
     CosineMatrix.mirror(s, m, 0, n, n);
     double inv = 1 / temperature;
     double sum = 0;
@@ -148,10 +151,10 @@ public final class NtXentLoss extends AbstractLoss {
     if (withGrad) {
       CosineMatrix.symmetrize(s, m);
       if (ga != null) {
-        CosineMatrix.backward(s, m, 0, a, na, n, dim, a, na, n, 0, b, nb, n, n, ga);
+        CosineMatrix.backward(s, m, 0, ah, na, n, dim, ah, n, 0, bh, n, n, ga);
       }
       if (gb != null) {
-        CosineMatrix.backward(s, m, n, b, nb, n, dim, a, na, n, 0, b, nb, n, n, gb);
+        CosineMatrix.backward(s, m, n, bh, nb, n, dim, ah, n, 0, bh, n, n, gb);
       }
     }
     return sum;

@@ -36,7 +36,8 @@ import dev.losskit.Trait;
  * <p>Numerics: at a hinge's kink ({@code m + s_ij - s_ii = 0}) the gradient is that of the active
  * side, as {@code torch.clamp(min=0)} gives it. Rows are normalized as {@code
  * torch.nn.functional.normalize(x, dim=1)}, so zero-norm rows give finite values and gradients. The
- * B by B similarity matrix is the one scratch array of a call.
+ * B by B similarity matrix (float, computed block by block in double) is the one quadratic scratch
+ * array of a call, next to double copies of the normalized rows.
  *
  * <p>Equals the review's code (the VSE sum-of-hinges loss): with {@code s = F.normalize(image) @
  * F.normalize(text).T} and {@code d = s.diag()}, {@code ((m + s - d[:, None]).clamp(min=0) + (m + s
@@ -122,10 +123,12 @@ public final class TextImageMatchingLoss extends AbstractLoss {
     float[] gx = grads == null ? null : grads[0];
     float[] gy = grads == null ? null : grads[1];
     boolean withGrad = gx != null || gy != null;
-    double[] nx = CosineMatrix.norms(x, n, dim);
-    double[] ny = CosineMatrix.norms(y, n, dim);
+    double[] nx = new double[n];
+    double[] xh = CosineMatrix.normalize(x, n, dim, nx);
+    double[] ny = new double[n];
+    double[] yh = CosineMatrix.normalize(y, n, dim, ny);
     float[] s = new float[n * n];
-    CosineMatrix.similarities(x, nx, n, y, ny, n, dim, s, n, 0, 0);
+    CosineMatrix.similarities(xh, n, yh, n, dim, s, n, 0, 0);
     double[] diag = new double[n];
     for (int i = 0; i < n; i++) {
       diag[i] = s[i * n + i];
@@ -173,11 +176,11 @@ public final class TextImageMatchingLoss extends AbstractLoss {
       }
     }
     if (gx != null) {
-      CosineMatrix.backward(s, n, 0, x, nx, n, dim, y, ny, n, 0, null, null, 0, 0, gx);
+      CosineMatrix.backward(s, n, 0, xh, nx, n, dim, yh, n, 0, null, 0, 0, gx);
     }
     if (gy != null) {
       CosineMatrix.transpose(s, n);
-      CosineMatrix.backward(s, n, 0, y, ny, n, dim, x, nx, n, 0, null, null, 0, 0, gy);
+      CosineMatrix.backward(s, n, 0, yh, ny, n, dim, xh, n, 0, null, 0, 0, gy);
     }
     return sum;
   }

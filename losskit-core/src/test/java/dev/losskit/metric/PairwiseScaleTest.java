@@ -8,6 +8,8 @@ import dev.losskit.LossResult;
 import dev.losskit.Reduction;
 import dev.losskit.Tensor;
 import dev.losskit.internal.Samples;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -34,11 +36,23 @@ class PairwiseScaleTest {
     double[] an = Naive.normalize(toDouble(a), B, D);
     double[] bn = Naive.normalize(toDouble(b), B, D);
     for (String id : new String[] {"info-nce", "nt-xent", "clip"}) {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       long t0 = System.nanoTime();
+      long c0 = threads.getCurrentThreadCpuTime();
       LossResult res = Catalog.builtin().create(id).evaluate(Reduction.NONE, ta, tb);
       long ms = (System.nanoTime() - t0) / 1_000_000;
+      long cpu = (threads.getCurrentThreadCpuTime() - c0) / 1_000_000;
       System.out.println(
-          id + ": B = " + B + ", D = " + D + ", value and gradients in " + ms + " ms");
+          id
+              + ": B = "
+              + B
+              + ", D = "
+              + D
+              + ", value and gradients in "
+              + ms
+              + " ms ("
+              + cpu
+              + " ms CPU)");
       float[] v = res.values().data();
       for (int i : new int[] {0, 1, 777, B - 1}) {
         assertEquals(rowLoss(id, an, bn, i), v[i], 1e-4 * (1 + Math.abs(v[i])), id + " row " + i);
