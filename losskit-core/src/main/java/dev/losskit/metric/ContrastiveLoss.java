@@ -18,7 +18,7 @@ import dev.losskit.internal.Samples;
  * <pre>{@code
  * d = |x1_i - x2_i|                           (Euclidean, per row)
  * l = y d^2 + (1 - y) max(0, m - d)^2          y = 1 similar, y = 0 dissimilar
- * dl/dx1 = 2 y (x1 - x2) - 2 (1 - y) max(0, m - d) (x1 - x2) / d     (0 for the second term at d = 0)
+ * dl/dx1 = 2 y (x1 - x2) - 2 (1 - y) max(0, m - d) (x1 - x2) / d   (second term 0 at d = 0)
  * dl/dx2 = -dl/dx1
  * }</pre>
  *

@@ -20,8 +20,8 @@ import dev.losskit.Trait;
  * s_kj = <z_k, z_j> / (max(|z_k|, eps) max(|z_j|, eps)),  eps = 1e-12
  * l_k  = log sum_{j != k} exp(s_kj / tau) - s_{k, k+N mod 2N} / tau     (one value per view)
  * dl_k/ds_kj = (softmax_{j != k}(s_k. / tau) - [j = k+N mod 2N]) / tau,  j != k
- * dL/dz_k    = (u_k - zh_k <zh_k, u_k>) / |z_k|,
- *              u_k = sum_j (dL/ds_kj + dL/ds_jk) z_j / max(|z_j|, eps)   (u_k / eps where |z_k| < eps)
+ * dL/dz_k    = (u_k - zh_k <zh_k, u_k>) / |z_k|     (u_k / eps where |z_k| < eps),
+ *              u_k = sum_j (dL/ds_kj + dL/ds_jk) z_j / max(|z_j|, eps)
  * }</pre>
  *
  * <p>Inputs: {@code a} and {@code b}, embeddings {@code (N, D)} of equal shape, finite; rows {@code
@@ -32,9 +32,9 @@ import dev.losskit.Trait;
  * <p>Numerics: self-similarities are left out of every softmax; log-sum-exp is shifted by the row
  * maximum; rows are normalized as {@code torch.nn.functional.normalize(x, dim=1)}, so zero-norm
  * rows give finite values and gradients. The 2N by 2N similarity matrix (float, computed block by
- * block in double, each symmetric pair once) is the one quadratic scratch array of a call, next to
- * double copies of the normalized rows; with gradients it is overwritten by the coefficients {@code
- * dL/ds + (dL/ds)^T}.
+ * block in double, the a-a and b-b blocks by symmetry) is the one quadratic scratch array of a
+ * call, next to double copies of the normalized rows; with gradients it is overwritten by the
+ * coefficients {@code dL/ds + (dL/ds)^T}.
  *
  * <p>Equals, with {@code z = torch.cat([a, b])} and {@code s = F.normalize(z) @ F.normalize(z).T},
  * {@code F.cross_entropy((s / tau).fill_diagonal_(-inf), (arange(2N) + N) % 2N)}.

@@ -11,8 +11,8 @@ final class MetricCases {
   private MetricCases() {}
 
   /**
-   * Zero-norm rows, duplicated rows, a batch of one, and magnitudes of 1e30, 1e-30 and 1e-7 around
-   * the norm clamp.
+   * Zero-norm rows, duplicated rows, a batch of one, magnitudes of 1e30, 1e-30 and 1e-7 around the
+   * norm clamp, and an empty batch.
    */
   static List<Tensor[]> pairExtremes(SplittableRandom r) {
     int dim = 3;
@@ -38,6 +38,7 @@ final class MetricCases {
           Tensor.of(new float[] {1e-13f, 0, 0, 0, 5e-13f, 0}, 2, dim),
           Tensor.of(new float[] {1e-12f, 0, 0, 0, 0, 2e-12f}, 2, dim)
         });
+    out.add(new Tensor[] {Tensor.of(new float[0], 0, dim), Tensor.of(new float[0], 0, dim)});
     return out;
   }
 
