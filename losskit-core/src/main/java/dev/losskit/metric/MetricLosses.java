@@ -8,6 +8,17 @@ public final class MetricLosses {
   private MetricLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of();
+    return List.of(
+        ContrastiveLoss.SPEC,
+        TripletMarginLoss.SPEC,
+        BatchHardTripletLoss.SPEC,
+        MarginRankingLoss.SPEC,
+        CosineEmbeddingLoss.SPEC,
+        InfoNceLoss.SPEC,
+        NtXentLoss.SPEC,
+        ClipLoss.SPEC,
+        TextImageMatchingLoss.SPEC,
+        ArcFaceLoss.SPEC,
+        CosFaceLoss.SPEC);
   }
 }
