@@ -19,6 +19,11 @@ import org.junit.jupiter.api.Test;
 
 class ClipLossTest extends LossContractTest {
   @Override
+  protected int[] sizes() {
+    return PAIRWISE_SIZES;
+  }
+
+  @Override
   protected String id() {
     return "clip";
   }

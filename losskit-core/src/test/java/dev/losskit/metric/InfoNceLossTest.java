@@ -18,6 +18,11 @@ import org.junit.jupiter.api.Test;
 
 class InfoNceLossTest extends LossContractTest {
   @Override
+  protected int[] sizes() {
+    return PAIRWISE_SIZES;
+  }
+
+  @Override
   protected String id() {
     return "info-nce";
   }

@@ -17,6 +17,11 @@ import org.junit.jupiter.api.Test;
 
 class NtXentLossTest extends LossContractTest {
   @Override
+  protected int[] sizes() {
+    return PAIRWISE_SIZES;
+  }
+
+  @Override
   protected String id() {
     return "nt-xent";
   }

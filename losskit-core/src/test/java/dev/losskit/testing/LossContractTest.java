@@ -44,6 +44,9 @@ public abstract class LossContractTest {
   /** Sizes that hit loop tails and vector widths. */
   protected static final int[] SIZES = {1, 2, 3, 7, 8, 15, 16, 17, 31, 32, 33, 1023, 4099};
 
+  /** Sizes for losses over all pairs of a batch; the scale itself is tested separately. */
+  protected static final int[] PAIRWISE_SIZES = {1, 2, 3, 7, 8, 15, 16, 17, 31, 32, 33, 257};
+
   /** The catalogue id under test. */
   protected abstract String id();
 
@@ -60,6 +63,14 @@ public abstract class LossContractTest {
    */
   protected Oracle gradientOracle(OracleInputs at, OracleInputs in, Params params) {
     return oracle(in, params);
+  }
+
+  /**
+   * The sizes at which values are compared with the oracle: {@link #SIZES} by default; losses whose
+   * cost grows with the square of the batch (pairwise similarity matrices) may stop earlier.
+   */
+  protected int[] sizes() {
+    return SIZES;
   }
 
   /** Parameter sets to run the contract with; the defaults are always included. */
@@ -187,7 +198,7 @@ public abstract class LossContractTest {
     LossSpec s = spec();
     Params p = s.params(given);
     Loss loss = s.create(given);
-    for (Map.Entry<String, Tensor[]> set : inputSets(p, 42, SIZES)) {
+    for (Map.Entry<String, Tensor[]> set : inputSets(p, 42, sizes())) {
       String n = set.getKey();
       Tensor[] in = set.getValue();
       Oracle o = oracleOf(p, in);
