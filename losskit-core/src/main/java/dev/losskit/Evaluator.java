@@ -10,7 +10,7 @@ final class Evaluator {
     LossSpec spec = loss.spec();
     checkReduction(spec, reduction);
     Tensor[] in = padded(spec, inputs);
-    checkInputs(spec, in);
+    checkInputs(loss, in);
     int[] shape = loss.check(in);
     float[][] grads = null;
     if (withGrads && !spec.has(Trait.NOT_DIFFERENTIABLE)) {
@@ -41,7 +41,7 @@ final class Evaluator {
     LossSpec spec = loss.spec();
     checkReduction(spec, reduction);
     Tensor[] in = padded(spec, inputs);
-    checkInputs(spec, in);
+    checkInputs(loss, in);
     int size = Shapes.size(loss.check(in));
     if (values != null && values.length != size) {
       throw new IllegalArgumentException(
@@ -83,7 +83,7 @@ final class Evaluator {
   /** Pads to the declared inputs and runs every generic and loss-specific check. */
   static Tensor[] checked(Loss loss, Tensor[] inputs) {
     Tensor[] in = padded(loss.spec(), inputs);
-    checkInputs(loss.spec(), in);
+    checkInputs(loss, in);
     loss.check(in);
     return in;
   }
@@ -115,7 +115,8 @@ final class Evaluator {
     }
   }
 
-  private static void checkInputs(LossSpec spec, Tensor[] in) {
+  private static void checkInputs(Loss loss, Tensor[] in) {
+    LossSpec spec = loss.spec();
     List<InputSpec> declared = spec.inputs();
     for (int k = 0; k < in.length; k++) {
       InputSpec s = declared.get(k);
@@ -126,7 +127,7 @@ final class Evaluator {
         }
         continue;
       }
-      s.domain().check(s.name(), in[k]);
+      loss.inputDomain(k).check(s.name(), in[k]);
     }
   }
 

@@ -41,6 +41,14 @@ public interface Loss {
    */
   int[] check(Tensor[] inputs);
 
+  /**
+   * The values input {@code k} may hold for this instance: the declared domain, unless a parameter
+   * changes what the input means (probabilities, or logits with {@code from-logits}).
+   */
+  default InputDomain inputDomain(int k) {
+    return spec().inputs().get(k).domain();
+  }
+
   /** Fused value and gradient kernel; see the class comment. Inputs are already checked. */
   double compute(Tensor[] inputs, float[] values, float[][] grads, double scale);
 

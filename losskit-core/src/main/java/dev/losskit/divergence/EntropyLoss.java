@@ -29,10 +29,9 @@ import java.util.SplittableRandom;
  * }</pre>
  *
  * <p>Inputs: {@code pred} of any rank with the distributions along {@code axis} (1 by default;
- * negative values count from the end): non-negative probabilities, or finite logits with {@code
- * from-logits}. Probabilities are not renormalised (and, so that the same input serves logits,
- * values above 1 are accepted and used as given). The unreduced loss has the shape of {@code pred}
- * without the axis; for distributions each value lies in [0, log C].
+ * negative values count from the end): probabilities in [0, 1], or finite logits with {@code
+ * from-logits}. Probabilities are not renormalised. The unreduced loss has the shape of {@code
+ * pred} without the axis; for distributions each value lies in [0, log C].
  *
  * <p>Numerics: on probabilities the derivative {@code -log p - 1} diverges at {@code p = 0}; there
  * (and for subnormal p) it is taken at {@code p = 1.18e-38}, the smallest normal float32, which
@@ -63,9 +62,9 @@ public final class EntropyLoss extends AbstractLoss {
           .input(
               "pred",
               "(..., C, ...) with C along axis",
-              InputDomain.REAL,
+              InputDomain.PROBABILITY_OR_LOGIT,
               true,
-              "probabilities (non-negative), or logits with from-logits")
+              "probabilities, or logits with from-logits")
           .param(ParamSpec.bool("from-logits", false, "pred holds logits: softmax along axis"))
           .param(
               ParamSpec.integer(
@@ -99,20 +98,13 @@ public final class EntropyLoss extends AbstractLoss {
   }
 
   @Override
+  public InputDomain inputDomain(int k) {
+    return fromLogits ? InputDomain.REAL : InputDomain.PROBABILITY;
+  }
+
+  @Override
   public int[] check(Tensor[] in) {
     int a = AxisRows.checkAxis(axis, in[0]);
-    if (!fromLogits) {
-      float[] p = in[0].data();
-      for (int i = 0; i < p.length; i++) {
-        if (p[i] < 0) {
-          throw new IllegalArgumentException(
-              "pred: expected non-negative probabilities with from-logits = false, found "
-                  + p[i]
-                  + " at index "
-                  + i);
-        }
-      }
-    }
     return Shapes.drop(in[0].shape(), a);
   }
 

@@ -126,6 +126,11 @@ public final class VaeLoss extends AbstractLoss {
     this.cap = Numerics.LOG_FLOAT_MAX - Math.log(Math.max(1, beta / 2));
   }
 
+  @Override
+  public InputDomain inputDomain(int k) {
+    return bce && k < 2 ? InputDomain.PROBABILITY : super.inputDomain(k);
+  }
+
   /**
    * Odd n: data {@code (n, 2, 3)}; even n: {@code (n, 5)}; latents {@code (n, 3)}. mse: normal data
    * and reconstructions; bce: data uniform in [0, 1] and reconstructions in [0.02, 0.98]. Means
@@ -158,25 +163,7 @@ public final class VaeLoss extends AbstractLoss {
               + Shapes.toString(in[2].shape()));
     }
     Shapes.requireSame("logvar", in[3], "mu", in[2]);
-    if (bce) {
-      requireProbabilities("reconstruction", in[0]);
-      requireProbabilities("input", in[1]);
-    }
     return new int[] {n};
-  }
-
-  private static void requireProbabilities(String name, Tensor t) {
-    float[] x = t.data();
-    for (int i = 0; i < x.length; i++) {
-      if (!(x[i] >= 0 && x[i] <= 1)) {
-        throw new IllegalArgumentException(
-            name
-                + ": expected probabilities in [0, 1] (kind = bce), found "
-                + x[i]
-                + " at index "
-                + i);
-      }
-    }
   }
 
   @Override

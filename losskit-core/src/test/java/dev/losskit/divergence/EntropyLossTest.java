@@ -55,7 +55,7 @@ class EntropyLossTest extends LossContractTest {
         Map.of("from-logits", true, "axis", -3));
   }
 
-  /** Rank-1 (one distribution) and masses that do not sum to 1, some above 1. */
+  /** Rank-1 (one distribution) and masses that do not sum to 1. */
   @Override
   protected List<Tensor[]> extraInputs(Params p, SplittableRandom r) {
     long axis = p.integer("axis");
@@ -64,7 +64,7 @@ class EntropyLossTest extends LossContractTest {
     }
     return List.<Tensor[]>of(
         new Tensor[] {Tensor.of(new float[] {0.1f, 0.2f, 0.7f})},
-        new Tensor[] {Tensor.of(new float[] {0.3f, 1.5f, 0.05f, 2f, 0.9f, 0.4f}, 2, 3)});
+        new Tensor[] {Tensor.of(new float[] {0.3f, 0.5f, 0.05f, 0.2f, 0.9f, 0.4f}, 2, 3)});
   }
 
   @Override
@@ -90,9 +90,14 @@ class EntropyLossTest extends LossContractTest {
             "negative probability",
             new Tensor[] {Tensor.of(new float[] {0.5f, -0.5f, 1f}, 1, 3)},
             "pred",
-            "non-negative",
-            "from-logits",
+            "probabilities in [0, 1]",
             "-0.5"),
+        new BadInput(
+            "probability above 1",
+            new Tensor[] {Tensor.of(new float[] {0.5f, 1.5f, 0f}, 1, 3)},
+            "pred",
+            "probabilities in [0, 1]",
+            "1.5"),
         new BadInput(
             "axis beyond the rank",
             Map.of("axis", 2),

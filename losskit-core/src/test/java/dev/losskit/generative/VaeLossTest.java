@@ -143,7 +143,6 @@ class VaeLossTest extends LossContractTest {
             new Tensor[] {probs, x, z, z},
             "reconstruction",
             "[0, 1]",
-            "bce",
             "1.5"),
         new BadInput(
             "bce on a negative input",
