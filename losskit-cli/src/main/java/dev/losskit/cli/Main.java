@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       GradcheckCommand.class,
       ExperimentCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
