@@ -79,7 +79,7 @@ public final class LossProfiler {
     boolean differentiable = !spec.has(Trait.NOT_DIFFERENTIABLE);
     SplittableRandom random = new SplittableRandom(o.seed());
     for (int n = 64; n <= o.maxUnits(); n *= 4) {
-      Tensor[] in = spec.sample(p, random, n);
+      Tensor[] in = sample(spec, p, random, n);
       valueOnly.add(time(loss, in, null, n, o));
       Timing t =
           differentiable
@@ -98,6 +98,11 @@ public final class LossProfiler {
         withGrad,
         exponent(withGrad),
         stability(loss, p, o.seed()));
+  }
+
+  /** The sampler's inputs, padded with nulls to one slot per declared input. */
+  private static Tensor[] sample(LossSpec spec, Params p, SplittableRandom random, int n) {
+    return Arrays.copyOf(spec.sample(p, random, n), spec.inputs().size());
   }
 
   private static float[][] gradArrays(Loss loss, Tensor[] in) {
@@ -186,7 +191,7 @@ public final class LossProfiler {
     for (int s = 0; s < 5; s++) {
       for (double scale : SCALES) {
         SplittableRandom random = new SplittableRandom(seed * 1000 + s);
-        Tensor[] in = spec.sample(p, random, 64);
+        Tensor[] in = sample(spec, p, random, 64);
         Tensor[] scaled = perturbed(loss, in, scale, 0, random);
         float[][] g = differentiable ? gradArrays(loss, scaled) : null;
         double v;
