@@ -8,6 +8,6 @@ public final class ImageLosses {
   private ImageLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of();
+    return List.of(SsimLoss.SPEC, MsSsimLoss.SPEC, PsnrLoss.SPEC, TotalVariationLoss.SPEC);
   }
 }
