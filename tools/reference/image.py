@@ -254,4 +254,144 @@ def total_variation():
     return ref
 
 
-ALL = [ssim, ms_ssim, psnr, total_variation]
+# ------------------------------------------------------------------------- feature extractor
+
+FILTERS = [np.array(f, dtype=np.float64) / d for f, d in (
+    ([[1, 2, 1], [2, 4, 2], [1, 2, 1]], 16),
+    ([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], 8),
+    ([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], 8),
+    ([[0, 1, 0], [1, -4, 1], [0, 1, 0]], 4))]
+
+
+def builtin_weights(cin):
+    """weight[k][c] = (-1)^s F_j cos(pi (j mod cin)(c + 1/2) / cin) / cin, k = 2 j + s."""
+    w = np.zeros((8, cin, 3, 3))
+    for k in range(8):
+        j, s = divmod(k, 2)
+        for c in range(cin):
+            w[k, c] = (-1) ** s * FILTERS[j] * math.cos(math.pi * (j % cin) * (c + 0.5) / cin) / cin
+    return torch.tensor(w)
+
+
+def builtin_features(x, deepest=3):
+    """The built-in extractor in torch: conv 3x3 (padding 1, no bias), ReLU, 2x2 average pooling."""
+    out, h = [], x.double()
+    for l in range(deepest):
+        if l > 0:
+            h = F.avg_pool2d(h, 2)
+        h = F.relu(F.conv2d(h, builtin_weights(h.shape[1]), padding=1))
+        out.append(h)
+    return out
+
+
+def feature_fn(term, layers=(1, 2, 3), weights=None, precomputed=False):
+    """reduction, pred, target -> the weighted sum over layers of term(fp, ft) per image."""
+    if weights is None:
+        weights = [1.0 / len(layers)] * len(layers)
+
+    def f(reduction, pred, target):
+        if precomputed:
+            per = term(pred.double(), target.double())
+        else:
+            fp = builtin_features(pred, max(layers))
+            ft = builtin_features(target, max(layers))
+            per = sum(w * term(fp[l - 1], ft[l - 1]) for l, w in zip(layers, weights))
+        return reduce(per, reduction)
+    return f
+
+
+def mse_term(a, b):
+    return ((a - b) ** 2).flatten(1).mean(1)
+
+
+def gram(f):
+    n, c, h, w = f.shape
+    m = f.reshape(n, c, h * w)
+    return m @ m.transpose(1, 2) / (c * h * w)
+
+
+def gram_term(a, b):
+    return ((gram(a) - gram(b)) ** 2).flatten(1).mean(1)
+
+
+def l1_term(a, b):
+    return (a - b).abs().flatten(1).mean(1)
+
+
+def context_term(bandwidth=0.5, eps=1e-5):
+    def term(a, b):
+        out = []
+        for x, y in zip(a.flatten(2), b.flatten(2)):  # (C, M) each
+            mu = y.mean(1, keepdim=True)
+            xn = F.normalize(x - mu, dim=0)
+            yn = F.normalize(y - mu, dim=0)
+            d = 1 - xn.t() @ yn  # d[i, j]: pred position i, target position j
+            dt = d / (d.min(1, keepdim=True)[0] + eps)
+            cx = torch.softmax((1 - dt) / bandwidth, dim=1)
+            out.append(-torch.log(cx.max(0)[0].mean()))
+        return torch.stack(out)
+    return term
+
+
+def feature_pairs(seed, n, c, h, w):
+    r = rng(seed)
+    return {"pred": f32(r.uniform(0, 1, (n, c, h, w))), "target": f32(r.uniform(0, 1, (n, c, h, w)))}
+
+
+def feature_cases(ref, term_for, weighted=True):
+    """The cases every feature loss shares: images through the built-in extractor, layer and weight
+    choices, precomputed maps."""
+    default = (1.0, 1.0, 1.0) if weighted else None  # weights 1 each, or the mean over layers
+    ref.case("3 channels, 8 x 7", feature_fn(term_for(), weights=default), feature_pairs(50, 2, 3, 8, 7))
+    ref.case("1 channel, 9 x 6", feature_fn(term_for(), weights=default), feature_pairs(51, 3, 1, 9, 6))
+    ref.case("smallest, 4 x 4", feature_fn(term_for(), weights=default), feature_pairs(52, 1, 3, 4, 4))
+    if weighted:
+        ref.case("layers 1 and 3 weighted", feature_fn(term_for(), (1, 3), (2.0, 0.25)),
+                 feature_pairs(53, 2, 3, 8, 8), params={"layers": [1, 3], "weights": [2.0, 0.25]})
+        ref.case("layer 2", feature_fn(term_for(), (2,), (0.5,)), feature_pairs(54, 2, 2, 6, 9),
+                 params={"layers": [2], "weights": [0.5]})
+    else:
+        ref.case("layers 3 and 2", feature_fn(term_for(), (3, 2)), feature_pairs(53, 2, 3, 8, 8),
+                 params={"layers": [3, 2]})
+        ref.case("layer 1", feature_fn(term_for(), (1,)), feature_pairs(54, 2, 2, 6, 9), params={"layers": [1]})
+    r = rng(55)
+    ref.case("precomputed maps", feature_fn(term_for(), precomputed=True),
+             {"pred": f32(r.normal(0, 1, (2, 4, 5, 3))), "target": f32(r.normal(0, 1, (2, 4, 5, 3)))},
+             params={"features": "precomputed"})
+    return ref
+
+
+def perceptual():
+    ref = Reference("perceptual", "formula-in-pytorch",
+                    "sum_l w_l mse(phi_l(pred), phi_l(target)) per image; phi: the built-in extractor in torch")
+    return feature_cases(ref, lambda: mse_term)
+
+
+def style():
+    ref = Reference("style", "formula-in-pytorch",
+                    "sum_l w_l mse(gram(phi_l(pred)), gram(phi_l(target))) per image, gram = F F^T / (C H W)")
+    return feature_cases(ref, lambda: gram_term)
+
+
+def feature_matching():
+    ref = Reference("feature-matching", "formula-in-pytorch",
+                    "mean over layers of l1(phi_l(fake), phi_l(real)) per image; phi: the built-in extractor")
+    return feature_cases(ref, lambda: l1_term, weighted=False)
+
+
+def context():
+    ref = Reference("context", "formula-in-pytorch",
+                    "contextual loss (Mechrez et al. 2018) per image and layer in torch: centred cosine"
+                    " distances, relative distances, softmax over target positions, max over predicted"
+                    " positions, mean, -log")
+    feature_cases(ref, context_term)
+    r = rng(56)
+    ref.case("bandwidth 0.1, eps 1e-3, precomputed", feature_fn(context_term(0.1, 1e-3), precomputed=True),
+             {"pred": f32(r.normal(0, 1, (2, 6, 4, 4))), "target": f32(r.normal(0, 1, (2, 6, 4, 4)))},
+             params={"features": "precomputed", "bandwidth": 0.1, "eps": 1e-3})
+    ref.case("bandwidth 1", feature_fn(context_term(1.0), weights=(1.0, 1.0, 1.0)), feature_pairs(57, 1, 3, 7, 7),
+             params={"bandwidth": 1.0})
+    return ref
+
+
+ALL = [ssim, ms_ssim, psnr, total_variation, perceptual, style, feature_matching, context]
