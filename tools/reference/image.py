@@ -333,27 +333,28 @@ def context_term(bandwidth=0.5, eps=1e-5):
     return term
 
 
-def feature_pairs(seed, n, c, h, w):
+def feature_pairs(seed, n, c, h, w, scale=1.0):
     r = rng(seed)
-    return {"pred": f32(r.uniform(0, 1, (n, c, h, w))), "target": f32(r.uniform(0, 1, (n, c, h, w)))}
+    return {"pred": f32(r.uniform(0, scale, (n, c, h, w))), "target": f32(r.uniform(0, scale, (n, c, h, w)))}
 
 
-def feature_cases(ref, term_for, weighted=True):
+def feature_cases(ref, term_for, weighted=True, scale=1.0):
     """The cases every feature loss shares: images through the built-in extractor, layer and weight
-    choices, precomputed maps."""
+    choices, precomputed maps. Images span [0, scale): 255 keeps the small terms of the deeper layers
+    (Gram matrices especially) well above the comparison's absolute floor."""
     default = (1.0, 1.0, 1.0) if weighted else None  # weights 1 each, or the mean over layers
-    ref.case("3 channels, 8 x 7", feature_fn(term_for(), weights=default), feature_pairs(50, 2, 3, 8, 7))
-    ref.case("1 channel, 9 x 6", feature_fn(term_for(), weights=default), feature_pairs(51, 3, 1, 9, 6))
-    ref.case("smallest, 4 x 4", feature_fn(term_for(), weights=default), feature_pairs(52, 1, 3, 4, 4))
+    ref.case("3 channels, 8 x 7", feature_fn(term_for(), weights=default), feature_pairs(50, 2, 3, 8, 7, scale))
+    ref.case("1 channel, 9 x 6", feature_fn(term_for(), weights=default), feature_pairs(51, 3, 1, 9, 6, scale))
+    ref.case("smallest, 4 x 4", feature_fn(term_for(), weights=default), feature_pairs(52, 1, 3, 4, 4, scale))
     if weighted:
         ref.case("layers 1 and 3 weighted", feature_fn(term_for(), (1, 3), (2.0, 0.25)),
-                 feature_pairs(53, 2, 3, 8, 8), params={"layers": [1, 3], "weights": [2.0, 0.25]})
-        ref.case("layer 2", feature_fn(term_for(), (2,), (0.5,)), feature_pairs(54, 2, 2, 6, 9),
+                 feature_pairs(53, 2, 3, 8, 8, scale), params={"layers": [1, 3], "weights": [2.0, 0.25]})
+        ref.case("layer 2", feature_fn(term_for(), (2,), (0.5,)), feature_pairs(54, 2, 2, 6, 9, scale),
                  params={"layers": [2], "weights": [0.5]})
     else:
-        ref.case("layers 3 and 2", feature_fn(term_for(), (3, 2)), feature_pairs(53, 2, 3, 8, 8),
+        ref.case("layers 3 and 2", feature_fn(term_for(), (3, 2)), feature_pairs(53, 2, 3, 8, 8, scale),
                  params={"layers": [3, 2]})
-        ref.case("layer 1", feature_fn(term_for(), (1,)), feature_pairs(54, 2, 2, 6, 9), params={"layers": [1]})
+        ref.case("layer 1", feature_fn(term_for(), (1,)), feature_pairs(54, 2, 2, 6, 9, scale), params={"layers": [1]})
     r = rng(55)
     ref.case("precomputed maps", feature_fn(term_for(), precomputed=True),
              {"pred": f32(r.normal(0, 1, (2, 4, 5, 3))), "target": f32(r.normal(0, 1, (2, 4, 5, 3)))},
@@ -364,19 +365,19 @@ def feature_cases(ref, term_for, weighted=True):
 def perceptual():
     ref = Reference("perceptual", "formula-in-pytorch",
                     "sum_l w_l mse(phi_l(pred), phi_l(target)) per image; phi: the built-in extractor in torch")
-    return feature_cases(ref, lambda: mse_term)
+    return feature_cases(ref, lambda: mse_term, scale=255.0)
 
 
 def style():
     ref = Reference("style", "formula-in-pytorch",
                     "sum_l w_l mse(gram(phi_l(pred)), gram(phi_l(target))) per image, gram = F F^T / (C H W)")
-    return feature_cases(ref, lambda: gram_term)
+    return feature_cases(ref, lambda: gram_term, scale=255.0)
 
 
 def feature_matching():
     ref = Reference("feature-matching", "formula-in-pytorch",
                     "mean over layers of l1(phi_l(fake), phi_l(real)) per image; phi: the built-in extractor")
-    return feature_cases(ref, lambda: l1_term, weighted=False)
+    return feature_cases(ref, lambda: l1_term, weighted=False, scale=255.0)
 
 
 def context():
