@@ -17,8 +17,10 @@ import java.util.Map;
  * evaluation: when the new prediction differs from that one in at most four elements (and the
  * target not at all), the moments of the window positions covering those elements, and of the
  * pooled pixels above them at each scale, are updated by their exact change (the moments are linear
- * in the pixel, and quadratic in x^2), the terms of those positions recomputed, and everything else
- * reused. {@link MsSsimLossTest} checks this path against full evaluations.
+ * in the pixel, and quadratic in x^2), the changes of the terms of those positions are computed
+ * from the changes of their moments (which keeps their precision for the tiny steps of central
+ * differences), and everything else is reused. {@link MsSsimLossTest} checks this path against full
+ * evaluations.
  */
 final class MsSsimOracle {
   private Params key;
@@ -160,8 +162,7 @@ final class MsSsimOracle {
         double ms = 1;
         for (int j = 0; j < w.length; j++) {
           Level l = levels[ic][j];
-          double sum = l.sum + (deltas == null ? 0 : deltas[ic][j]);
-          double t = sum / l.term.length;
+          double t = l.sum / l.term.length + (deltas == null ? 0 : deltas[ic][j] / l.term.length);
           ms *= Math.pow(Math.max(t, 0), w[j]);
         }
         s += ms;
@@ -217,7 +218,7 @@ final class MsSsimOracle {
               double wt = g[i - a] * g[j - b];
               double[] m = moments.computeIfAbsent(a * wv + b, k -> new double[3]);
               m[0] += wt * d;
-              m[1] += wt * ((xb + d) * (xb + d) - xb * xb);
+              m[1] += wt * d * (2 * xb + d);
               m[2] += wt * d * yb;
             }
           }
@@ -228,16 +229,8 @@ final class MsSsimOracle {
           int o = e.getKey();
           double[] m = e.getValue();
           change +=
-              SsimMath.term(
-                      l.mx[o] + m[0],
-                      l.my[o],
-                      l.exx[o] + m[1],
-                      l.eyy[o],
-                      l.exy[o] + m[2],
-                      c1,
-                      c2,
-                      lum)
-                  - l.term[o];
+              SsimMath.termChange(
+                  l.mx[o], l.my[o], l.exx[o], l.eyy[o], l.exy[o], m[0], m[1], m[2], c1, c2, lum);
         }
         deltas[ic][s] = change;
       }

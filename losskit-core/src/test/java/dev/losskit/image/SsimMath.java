@@ -28,6 +28,43 @@ final class SsimMath {
     return lum ? cs * (2 * mx * my + c1) / (mx * mx + my * my + c1) : cs;
   }
 
+  /**
+   * The change of {@link #term} when the moments of x change by {@code dmx}, {@code dexx} and
+   * {@code dexy}, computed from the changes themselves (not as a difference of two terms), so that
+   * it keeps its relative precision however small the changes are.
+   */
+  static double termChange(
+      double mx,
+      double my,
+      double exx,
+      double eyy,
+      double exy,
+      double dmx,
+      double dexx,
+      double dexy,
+      double c1,
+      double c2,
+      boolean lum) {
+    double vx = exx - mx * mx;
+    double vy = eyy - my * my;
+    double vxy = exy - mx * my;
+    double dvx = dexx - dmx * (2 * mx + dmx);
+    double dvxy = dexy - dmx * my;
+    double a2 = 2 * vxy + c2;
+    double b2 = vx + vy + c2;
+    double cs = a2 / b2;
+    double dcs = (2 * dvxy * b2 - a2 * dvx) / (b2 * (b2 + dvx));
+    if (!lum) {
+      return dcs;
+    }
+    double a1 = 2 * mx * my + c1;
+    double b1 = mx * mx + my * my + c1;
+    double da1 = 2 * dmx * my;
+    double db1 = dmx * (2 * mx + dmx);
+    double dl = (da1 * b1 - a1 * db1) / (b1 * (b1 + db1));
+    return dl * (cs + dcs) + (a1 / b1) * dcs;
+  }
+
   /** Sum of the term over the valid positions of one channel {@code (h, w)}. */
   static double mapSum(
       double[] x, double[] y, int h, int w, double[] g, double c1, double c2, boolean lum) {

@@ -59,8 +59,10 @@ class StyleLossTest extends LossContractTest {
   @Override
   protected List<Tensor[]> extraInputs(Params p, SplittableRandom r) {
     return List.of(
-        new Tensor[] {Samples.uniform(r, 0, 1, 2, 3, 9, 5), Samples.uniform(r, 0, 1, 2, 3, 9, 5)},
-        new Tensor[] {Samples.normal(r, 1, 1, 2, 4, 11), Samples.normal(r, 1, 1, 2, 4, 11)});
+        new Tensor[] {
+          Samples.uniform(r, 0, 255, 2, 3, 9, 5), Samples.uniform(r, 0, 255, 2, 3, 9, 5)
+        },
+        new Tensor[] {Samples.normal(r, 100, 1, 2, 4, 11), Samples.normal(r, 100, 1, 2, 4, 11)});
   }
 
   @Override
