@@ -274,12 +274,12 @@ def builtin_weights(cin):
 
 
 def builtin_features(x, deepest=3):
-    """The built-in extractor in torch: conv 3x3 (padding 1, no bias), ReLU, 2x2 average pooling."""
+    """The built-in extractor in torch: conv 3x3 (padding 1, no bias), softplus, 2x2 average pooling."""
     out, h = [], x.double()
     for l in range(deepest):
         if l > 0:
             h = F.avg_pool2d(h, 2)
-        h = F.relu(F.conv2d(h, builtin_weights(h.shape[1]), padding=1))
+        h = F.softplus(F.conv2d(h, builtin_weights(h.shape[1]), padding=1))
         out.append(h)
     return out
 

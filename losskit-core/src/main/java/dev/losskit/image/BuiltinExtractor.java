@@ -8,9 +8,10 @@ import dev.losskit.Shapes;
  * numbers everywhere.
  *
  * <pre>{@code
- * layer 1: conv 3x3 (C -> 8, zero padding 1, no bias), ReLU            -> (8, H, W)
- * layer 2: 2x2 average pooling (floor), conv 3x3 (8 -> 8), ReLU        -> (8, H/2, W/2)
- * layer 3: 2x2 average pooling (floor), conv 3x3 (8 -> 8), ReLU        -> (8, H/4, W/4)
+ * layer 1: conv 3x3 (C -> 8, zero padding 1, no bias), softplus        -> (8, H, W)
+ * layer 2: 2x2 average pooling (floor), conv 3x3 (8 -> 8), softplus    -> (8, H/2, W/2)
+ * layer 3: 2x2 average pooling (floor), conv 3x3 (8 -> 8), softplus    -> (8, H/4, W/4)
+ * softplus(a) = log(1 + exp(a)), computed without overflow
  *
  * weight[k][c][u][v] = (-1)^s F_j[u][v] cos(pi (j mod Cin) (c + 1/2) / Cin) / Cin,  k = 2 j + s
  *   F_0 = [1 2 1; 2 4 2; 1 2 1] / 16     (Gaussian blur: luminance)
@@ -21,11 +22,14 @@ import dev.losskit.Shapes;
  *
  * <p>Each filter is applied to a mix of the input channels given by a DCT-II basis vector (the
  * plain mean for j mod Cin = 0; colour-opponent mixes for RGB), and each response appears with both
- * signs (s = 0, 1), so that the ReLU keeps it whatever its sign. The convolution is a
- * cross-correlation, as in PyTorch's {@code conv2d(x, weight, padding=1)}; pooling drops an odd
- * last row or column, as {@code avg_pool2d(x, 2)} does. Images need at least {@code 2^(l - 1)}
- * pixels per side for layer l. The backward pass is exact: transposed convolutions, the ReLU mask
- * (0 where the pre-activation is not positive) and the adjoint of the pooling.
+ * signs (s = 0, 1), so that the nonlinearity keeps it whatever its sign. The activation is
+ * softplus, a smooth ReLU: the features, and with them perceptual and style, are smooth in the
+ * image, so that finite-difference gradient checks are meaningful everywhere (a ReLU network has a
+ * kink wherever a pre-activation crosses 0). The convolution is a cross-correlation, as in
+ * PyTorch's {@code conv2d(x, weight, padding=1)}; pooling drops an odd last row or column, as
+ * {@code avg_pool2d(x, 2)} does. Images need at least {@code 2^(l - 1)} pixels per side for layer
+ * l. The backward pass is exact: transposed convolutions, the activation's derivative sigmoid(a)
+ * and the adjoint of the pooling.
  */
 public final class BuiltinExtractor implements FeatureExtractor {
   /** The one instance (the extractor is stateless). */
@@ -136,7 +140,7 @@ public final class BuiltinExtractor implements FeatureExtractor {
         pre[l] = conv(input[l], weight[l], n, cin[l], h[l], w[l]);
         double[] o = new double[pre[l].length];
         for (int i = 0; i < o.length; i++) {
-          o[i] = Math.max(pre[l][i], 0);
+          o[i] = dev.losskit.internal.Numerics.softplus(pre[l][i]);
         }
         out[l] = o;
       }
@@ -160,7 +164,7 @@ public final class BuiltinExtractor implements FeatureExtractor {
         double[] given = l < featureGrads.length ? featureGrads[l] : null;
         for (int i = 0; i < g.length; i++) {
           double v = (above == null ? 0 : above[i]) + (given == null ? 0 : given[i]);
-          g[i] = pre[l][i] > 0 ? v : 0;
+          g[i] = v * dev.losskit.internal.Numerics.sigmoid(pre[l][i]);
         }
         double[] gin = convTranspose(g, weight[l], n, cin[l], h[l], w[l]);
         if (l == 0) {

@@ -8,6 +8,7 @@ import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
 import dev.losskit.Tensor;
+import dev.losskit.internal.Samples;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -48,16 +49,14 @@ abstract class FeatureLoss extends AbstractLoss {
 
   /**
    * n images of one channel (odd n) or three (even n), each side 4 to 7 pixels (layer 3 of the
-   * built-in extractor needs 4), values in [0, 255) as 8-bit images have them (which keeps the Gram
-   * terms of the deeper layers well above rounding); the target is another random image.
+   * built-in extractor needs 4), values in [0, 1); the target is another random image.
    */
   static Tensor[] sample(Params p, SplittableRandom r, int n) {
     int c = n % 2 == 0 ? 3 : 1;
     int h = 4 + r.nextInt(4);
     int w = 4 + r.nextInt(4);
     return new Tensor[] {
-      dev.losskit.internal.Samples.uniform(r, 0, 255, n, c, h, w),
-      dev.losskit.internal.Samples.uniform(r, 0, 255, n, c, h, w)
+      Samples.uniform(r, 0, 1, n, c, h, w), Samples.uniform(r, 0, 1, n, c, h, w)
     };
   }
 

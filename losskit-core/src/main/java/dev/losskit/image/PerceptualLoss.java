@@ -45,7 +45,7 @@ public final class PerceptualLoss extends FeatureLoss {
           .gradient(
               "dl/dphi_l(pred) = 2 w_l (phi_l(pred) - phi_l(target)) / (C_l H_l W_l), back"
                   + " through the extractor's vector-Jacobian product")
-          .traits(Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET)
+          .traits(Trait.SMOOTH, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET)
           .aliases("feature-map", "content")
           .whenToUse(
               "Super-resolution, style transfer, image synthesis and restoration, where matching"

@@ -39,7 +39,7 @@ public final class StyleLoss extends FeatureLoss {
               "l = sum over layers of w_l mean((G_l(pred) - G_l(target))^2), G = F F^T / (C H W)"
                   + " of the (C, H W) feature matrix F")
           .gradient("dl/dF(pred) = 4 w_l (G(pred) - G(target)) F(pred) / (C^2 C H W)")
-          .traits(Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET)
+          .traits(Trait.SMOOTH, Trait.NONNEGATIVE, Trait.ZERO_AT_TARGET)
           .whenToUse(
               "Neural style transfer and texture synthesis, usually beside a perceptual (content)"
                   + " loss; it ignores spatial arrangement, so alone it cannot preserve content, and"

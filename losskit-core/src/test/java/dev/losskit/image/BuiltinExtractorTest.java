@@ -17,7 +17,7 @@ class BuiltinExtractorTest {
   };
   private static final double[] SCALE = {16, 8, 8, 4};
 
-  /** One layer from the documented formula: zero-padded 3x3 cross-correlation, then ReLU. */
+  /** One layer from the documented formula: zero-padded 3x3 cross-correlation, then softplus. */
   private static double[][][] layer(double[][][] in) {
     int cin = in.length;
     int h = in[0].length;
@@ -41,7 +41,7 @@ class BuiltinExtractorTest {
               }
             }
           }
-          out[k][i][q] = Math.max(0, s);
+          out[k][i][q] = Math.log1p(Math.exp(s));
         }
       }
     }
