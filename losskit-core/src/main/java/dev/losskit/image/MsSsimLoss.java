@@ -87,6 +87,7 @@ public final class MsSsimLoss extends AbstractLoss {
           .build(MsSsimLoss::new);
 
   private static final double K1 = 0.01;
+  private static final long MAX_SIDE = 1 << 20;
   private static final double K2 = 0.03;
 
   private final double[] weights;
@@ -99,14 +100,15 @@ public final class MsSsimLoss extends AbstractLoss {
     super(SPEC, p);
     this.weights = p.reals("weights");
     this.window = Images.oddWindow(p.integer("window"));
-    if (minSide(window, weights.length) > 1 << 20) {
+    if (minSide(window, weights.length) > MAX_SIDE) {
       throw new IllegalArgumentException(
-          "parameter weights: expected at most "
-              + weights.length
-              + " scales that fit images of 2^20 pixels per side with window "
+          "parameter weights: expected few enough scales that images of at most "
+              + MAX_SIDE
+              + " pixels per side hold the pyramid ((window - 1) 2^(scales - 1) + 1 with window "
               + window
-              + ", found "
-              + weights.length);
+              + "), found "
+              + weights.length
+              + " scales");
     }
     this.g = Images.gaussian(window, p.real("sigma"));
     double range = p.real("data-range");

@@ -8,7 +8,6 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Tensor;
-import dev.losskit.Trait;
 import java.util.SplittableRandom;
 
 /**
@@ -51,7 +50,6 @@ public final class PsnrLoss extends AbstractLoss {
           .param(
               ParamSpec.real(
                   "data-range", 1.0, Range.POSITIVE, "range L of the pixel values (1, 255, ...)"))
-          .traits(Trait.BOUNDED)
           .equivalent(
               "kornia.losses.psnr_loss(pred, target, max_val=data_range) for one image (kornia"
                   + " pools the MSE over a batch)",

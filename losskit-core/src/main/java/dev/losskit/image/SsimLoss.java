@@ -2,12 +2,14 @@ package dev.losskit.image;
 
 import dev.losskit.AbstractLoss;
 import dev.losskit.Family;
+import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -46,8 +48,8 @@ import java.util.SplittableRandom;
 public final class SsimLoss extends AbstractLoss {
   public static final LossSpec SPEC =
       LossSpec.builder("ssim", Family.IMAGE)
-          .input("pred", "(N, C, H, W)", dev.losskit.InputDomain.REAL, true, "predicted images")
-          .input("target", "(N, C, H, W)", dev.losskit.InputDomain.REAL, false, "reference images")
+          .input("pred", "(N, C, H, W)", InputDomain.REAL, true, "predicted images")
+          .input("target", "(N, C, H, W)", InputDomain.REAL, false, "reference images")
           .name("Structural similarity (1 - SSIM)")
           .summary(
               "One minus the mean structural similarity of local Gaussian windows: luminance,"
@@ -141,7 +143,7 @@ public final class SsimLoss extends AbstractLoss {
         k.load(p, t, off);
         s += k.forward(gp != null);
         if (gp != null) {
-          java.util.Arrays.fill(gbuf, 0);
+          Arrays.fill(gbuf, 0);
           k.backward(-scale / count, gbuf);
           for (int j = 0; j < hw; j++) {
             gp[off + j] = (float) gbuf[j];

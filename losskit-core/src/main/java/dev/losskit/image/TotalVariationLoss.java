@@ -10,6 +10,7 @@ import dev.losskit.Range;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -120,7 +121,7 @@ public final class TotalVariationLoss extends AbstractLoss {
       for (int c = 0; c < channels; c++) {
         int off = (i * channels + c) * hw;
         if (buf != null) {
-          java.util.Arrays.fill(buf, 0);
+          Arrays.fill(buf, 0);
         }
         l += kind == ISOTROPIC ? isotropic(x, off, h, w, buf) : separate(x, off, h, w, buf);
         if (buf != null) {

@@ -123,6 +123,12 @@ class MsSsimLossTest extends LossContractTest {
             "pred",
             "17x17"),
         new BadInput(
+            "more scales than any image holds",
+            Map.of("weights", "1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1"),
+            new Tensor[] {Tensor.of(new float[4], 1, 1, 2, 2), Tensor.of(new float[4], 1, 1, 2, 2)},
+            "weights",
+            "21 scales"),
+        new BadInput(
             "even window",
             Map.of("window", 4),
             new Tensor[] {Tensor.of(new float[4], 1, 1, 2, 2), Tensor.of(new float[4], 1, 1, 2, 2)},
