@@ -8,6 +8,14 @@ public final class ImageLosses {
   private ImageLosses() {}
 
   public static List<LossSpec> specs() {
-    return List.of();
+    return List.of(
+        SsimLoss.SPEC,
+        MsSsimLoss.SPEC,
+        PsnrLoss.SPEC,
+        TotalVariationLoss.SPEC,
+        PerceptualLoss.SPEC,
+        StyleLoss.SPEC,
+        FeatureMatchingLoss.SPEC,
+        ContextLoss.SPEC);
   }
 }
