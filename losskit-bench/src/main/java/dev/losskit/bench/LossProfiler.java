@@ -145,12 +145,13 @@ public final class LossProfiler {
   }
 
   /**
-   * Least-squares slope of log time against log size, over the sizes whose calls take over 20 us.
+   * Least-squares slope of log time against log size over the sizes from 1024 up (where the fixed
+   * cost of a call no longer dominates), or over the last two sizes when fewer were measured.
    */
   static double exponent(List<Timing> ts) {
     List<double[]> pts = new ArrayList<>();
     for (Timing t : ts) {
-      if (t.nanosPerCall() > 2e4) {
+      if (t.units() >= 1024) {
         pts.add(new double[] {Math.log(t.units()), Math.log(t.nanosPerCall())});
       }
     }

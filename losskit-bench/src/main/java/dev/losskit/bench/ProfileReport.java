@@ -13,7 +13,7 @@ public final class ProfileReport {
   /** A cost class from the time per unit, in the review's words. */
   public static String cost(Profile p) {
     double ns = p.largest().nanosPerUnit();
-    if (p.exponent() > 1.4) {
+    if (p.exponent() > 1.5) {
       return "High (superlinear)";
     }
     return ns < 5 ? "Low" : ns < 50 ? "Medium" : "High";
@@ -89,7 +89,7 @@ public final class ProfileReport {
             + " below 1e-12; **|g| range**: the gradient's L2 norm over the sweep; **smoothness**: median"
             + " local Lipschitz estimate of the gradient (lower is smoother).\n"
             + "- **cost** and **stability**: the same figures in the review's words (cost: Low < 5"
-            + " ns/unit <= Medium < 50 ns/unit <= High, or High when superlinear; stability: High"
+            + " ns/unit <= Medium < 50 ns/unit <= High, or High when the exponent exceeds 1.5; stability: High"
             + " unless gradients vanish in over 20% of the sweep or are ever non-finite).\n\n");
     b.append(
         "| id | family | units | ns/unit (value) | ns/unit (value+grad) | exp | bytes/call |"
