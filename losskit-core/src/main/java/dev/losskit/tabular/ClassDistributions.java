@@ -64,4 +64,16 @@ final class ClassDistributions {
   static Tensor[] sample(SplittableRandom r, int n) {
     return new Tensor[] {Samples.simplex(r, n, 2 + r.nextInt(5))};
   }
+
+  /** The mass of row {@code base}: the sum of its label counts, or 1 for a probability vector. */
+  static double total(float[] p, int base, int classes, boolean counts) {
+    if (!counts) {
+      return 1;
+    }
+    double total = 0;
+    for (int c = 0; c < classes; c++) {
+      total += p[base + c];
+    }
+    return total;
+  }
 }

@@ -99,13 +99,7 @@ public final class EntropyImpurityLoss extends AbstractLoss {
     double sum = 0;
     for (int n = 0; n < rows; n++) {
       int base = n * classes;
-      double total = 1;
-      if (counts) {
-        total = 0;
-        for (int c = 0; c < classes; c++) {
-          total += p[base + c];
-        }
-      }
+      double total = ClassDistributions.total(p, base, classes, counts);
       double nats = 0;
       for (int c = 0; c < classes; c++) {
         double q = p[base + c];

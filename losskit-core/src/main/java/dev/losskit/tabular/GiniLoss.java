@@ -86,13 +86,7 @@ public final class GiniLoss extends AbstractLoss {
     double sum = 0;
     for (int n = 0; n < rows; n++) {
       int base = n * classes;
-      double total = 1;
-      if (counts) {
-        total = 0;
-        for (int c = 0; c < classes; c++) {
-          total += p[base + c];
-        }
-      }
+      double total = ClassDistributions.total(p, base, classes, counts);
       double l = 0;
       if (total > 0) {
         double squares = 0;
