@@ -70,6 +70,14 @@ public final class BoostingExperiment {
       String name = lossParams.isEmpty() ? id : id + " " + render(lossParams);
       return new Candidate(name, "losskit", Map.of(), LosskitObjective.of(id, lossParams));
     }
+
+    Candidate withHessianFloor(double floor) {
+      return new Candidate(
+          name + " (Hessian floor " + number(floor) + ")",
+          implementation,
+          params,
+          objective.withHessianFloor(floor));
+    }
   }
 
   /** One measurement: a metric of one candidate on one split. */
@@ -92,6 +100,8 @@ public final class BoostingExperiment {
             Map.of("objective", "reg:pseudohubererror", "huber_slope", 1.0)),
         Candidate.losskit("pseudo-huber", Map.of("delta", 1.0)),
         Candidate.losskit("huber", Map.of("delta", 1.0)),
+        // huber's Hessian is 0 beyond delta; a floor of 1 makes it 1 everywhere (unit curvature).
+        Candidate.losskit("huber", Map.of("delta", 1.0)).withHessianFloor(1.0),
         Candidate.losskit("log-cosh", Map.of()),
         Candidate.builtIn("reg:absoluteerror", Map.of("objective", "reg:absoluteerror")));
   }
