@@ -33,7 +33,7 @@ public final class LosskitMetric implements IEvaluation {
 
   private LosskitMetric(Loss loss) {
     this.id = loss.spec().id();
-    this.params = new LinkedHashMap<>(loss.params().asText());
+    this.params = Margins.givenParams(loss);
     this.loss = loss;
   }
 

@@ -88,7 +88,7 @@ public final class LosskitObjective implements IObjective {
    */
   public static LosskitObjective of(String idOrAlias, Map<String, ?> params) {
     TwiceDifferentiable loss = create(idOrAlias, params);
-    return new LosskitObjective(loss.spec().id(), loss.params().asText(), DEFAULT_HESSIAN_FLOOR);
+    return new LosskitObjective(loss.spec().id(), Margins.givenParams(loss), DEFAULT_HESSIAN_FLOOR);
   }
 
   /**

@@ -1,8 +1,10 @@
 package dev.losskit.xgboost;
 
 import dev.losskit.InputSpec;
+import dev.losskit.Loss;
 import dev.losskit.LossSpec;
 import dev.losskit.Tensor;
+import java.util.LinkedHashMap;
 import java.util.List;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoostError;
@@ -90,5 +92,22 @@ record Margins(Tensor pred, Tensor target, float[] weights) {
                 + "'");
       }
     }
+  }
+
+  /**
+   * The parameters of {@code loss} in text form, those without a value left out, from which the
+   * catalogue makes the same loss again (after deserialization).
+   */
+  static LinkedHashMap<String, String> givenParams(Loss loss) {
+    LinkedHashMap<String, String> out = new LinkedHashMap<>();
+    loss.params()
+        .asText()
+        .forEach(
+            (k, v) -> {
+              if (v != null) {
+                out.put(k, v);
+              }
+            });
+    return out;
   }
 }

@@ -140,7 +140,7 @@ class LosskitObjectiveTest {
       assertEquals(e, gh.get(0)[i], 1e-5 * Math.max(1, Math.abs(e)), c + " gradient at " + i);
     }
     float[] hess =
-        ((TwiceDifferentiable) obj.loss())
+        ((TwiceDifferentiable) Catalog.builtin().create(c.id(), c.params()))
             .hessian(c.inputs().get("pred"), c.inputs().get("target"))
             .data();
     for (int i = 0; i < n; i++) {
