@@ -5,10 +5,7 @@ import dev.losskit.experiment.BoxRegressionSimulation.Curve;
 import dev.losskit.experiment.BoxRegressionSimulation.Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,14 +90,7 @@ final class BoxRegressionCommand implements Callable<Integer> {
       }
       csv.append('\n');
     }
-    Path dest = out.toAbsolutePath();
-    Path tmp = Files.createTempFile(dest.getParent(), "." + dest.getFileName(), ".tmp");
-    try {
-      Files.writeString(tmp, csv, StandardCharsets.UTF_8);
-      Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    TextFiles.writeAtomically(out, csv);
 
     PrintWriter w = cl.getOut();
     int cases = n * 343;

@@ -6,17 +6,9 @@ import dev.losskit.Reduction;
 import dev.losskit.Tensor;
 import dev.losskit.experiment.Datasets;
 import dev.losskit.xgboost.LosskitObjective;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -446,67 +438,5 @@ public final class BoostingExperiment {
       List<Row> rows, String task, String condition, String objective, String metric, int digits) {
     double m = Arrays.stream(values(rows, task, condition, objective, metric)).average().orElse(0);
     return String.format(Locale.ROOT, "%." + digits + "f", m);
-  }
-
-  /**
-   * {@code BoostingExperiment [--out FILE] [--seeds N] [--rounds R] [--corrupted SHARE]}: prints
-   * the tables and writes every measurement as CSV (default {@code boosting.csv}).
-   */
-  public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new LinkedHashMap<>();
-    opts.put("--out", "boosting.csv");
-    opts.put("--seeds", "5");
-    opts.put("--rounds", "100");
-    opts.put("--corrupted", "0.15");
-    for (int i = 0; i < args.length; i++) {
-      if (!opts.containsKey(args[i]) || i + 1 == args.length) {
-        usage(
-            "boosting: unknown option or missing value '"
-                + args[i]
-                + "'; expected "
-                + String.join(", ", opts.keySet())
-                + ", each with a value");
-      }
-      opts.put(args[i], args[++i]);
-    }
-    Settings s;
-    try {
-      s =
-          new Settings(
-              Integer.parseInt(opts.get("--seeds")),
-              Integer.parseInt(opts.get("--rounds")),
-              Double.parseDouble(opts.get("--corrupted")));
-    } catch (NumberFormatException e) {
-      usage("boosting: expected numbers for --seeds, --rounds and --corrupted: " + e.getMessage());
-      return;
-    }
-    if (s.seeds() < 1 || s.rounds() < 1 || !(s.corruptedShare() > 0 && s.corruptedShare() < 1)) {
-      usage(
-          "boosting: expected --seeds and --rounds at least 1 and --corrupted in (0, 1), found "
-              + s);
-    }
-    long start = System.nanoTime();
-    List<Row> rows = run(s);
-    Path dest = Paths.get(opts.get("--out")).toAbsolutePath();
-    Path tmp = Files.createTempFile(dest.getParent(), "." + dest.getFileName(), ".tmp");
-    try {
-      Files.writeString(tmp, csv(rows), StandardCharsets.UTF_8);
-      Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-    PrintStream out = System.out;
-    out.print(markdown(rows, s));
-    out.printf(
-        Locale.ROOT,
-        "%nMeasurements: %s (%.1f s in all)%n",
-        opts.get("--out"),
-        (System.nanoTime() - start) / 1e9);
-  }
-
-  private static void usage(String message) {
-    System.err.println(message);
-    System.exit(2);
   }
 }
