@@ -171,6 +171,7 @@ public final class ImbalanceExperiment {
     }
     float[][] grads = new float[inputs][];
     float[] prob = new float[n];
+    // Full-batch steps: every call sees all rows, in the order of the target tensor.
     Trainer.Objective objective =
         (out, batch, gradOut) -> {
           grads[0] = gradOut;

@@ -142,6 +142,7 @@ public final class OutliersExperiment {
     float[][] grads = new float[inputs][];
     Tensor[] in = new Tensor[inputs];
     in[1] = t;
+    // Full-batch steps: every call sees all rows, in the order of the target tensor.
     Trainer.Objective objective =
         (out, batch, gradOut) -> {
           in[0] = Tensor.of(out);
