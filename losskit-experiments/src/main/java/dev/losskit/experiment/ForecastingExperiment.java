@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.StringJoiner;
 
 /**
@@ -219,7 +220,7 @@ public final class ForecastingExperiment {
     }
     double pinball =
         Catalog.builtin()
-            .create("multi-quantile", java.util.Map.of("quantiles", levels()))
+            .create("multi-quantile", Map.of("quantiles", levels()))
             .value(Reduction.MEAN, Tensor.of(pred, n, nq), Tensor.of(truth));
     table.put(model, "coverage 80%", rep, (double) in80 / n);
     table.put(model, "coverage 90%", rep, (double) in90 / n);
@@ -235,7 +236,7 @@ public final class ForecastingExperiment {
   /** Fits the 19 quantiles of the scaled targets {@code z} with {@code multi-quantile}. */
   static double[] fitQuantiles(
       Network net, double[][] x, double[] z, int[] rows, int epochs, long seed) {
-    Loss loss = Catalog.builtin().create("multi-quantile", java.util.Map.of("quantiles", levels()));
+    Loss loss = Catalog.builtin().create("multi-quantile", Map.of("quantiles", levels()));
     int n = rows.length;
     float[] target = new float[n];
     for (int i = 0; i < n; i++) {

@@ -8,8 +8,10 @@ import dev.losskit.experiment.Datasets.Split;
 import dev.losskit.experiment.Datasets.Table;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -25,7 +27,8 @@ import java.util.SplittableRandom;
  *
  * <p>Losses on probabilities ({@code bce}, {@code balanced-ce}) see the sigmoid of the logit; the
  * positive weight of {@code bce-with-logits pos-weight} is the training negatives-to-positives
- * ratio ({@link #POS_WEIGHT} stands for it in the row label).
+ * ratio ({@link #POS_WEIGHT} stands for it in the row label). A {@code pos-weight} entry among a
+ * candidate's parameters is passed as that input, the same value for every row.
  */
 public final class ImbalanceExperiment {
   /** Placeholder value of pos-weight: replaced by the training negatives-to-positives ratio. */
@@ -38,7 +41,7 @@ public final class ImbalanceExperiment {
           Candidate.of("bce-with-logits", "pos-weight", POS_WEIGHT),
           Candidate.of("balanced-ce"),
           Candidate.of("sigmoid-focal"),
-          new Candidate("sigmoid-focal", java.util.Map.of("alpha", "0.95", "gamma", "2")));
+          new Candidate("sigmoid-focal", Map.of("alpha", "0.95", "gamma", "2")));
 
   /** The metric columns. */
   public static final List<String> COLUMNS = List.of("AP", "F1", "precision", "recall");
@@ -103,20 +106,13 @@ public final class ImbalanceExperiment {
       }
       double posWeight = (double) (train.length - nPos) / nPos;
       for (Candidate c : losses) {
-        Candidate resolved = c;
-        if (POS_WEIGHT.equals(c.params().get("pos-weight"))) {
-          resolved = Candidate.of(c.id());
-        }
+        // pos-weight is an input of the loss, not a parameter: take it out of the parameters.
+        Map<String, String> params = new HashMap<>(c.params());
+        String weight = params.remove("pos-weight");
+        double w =
+            weight == null ? 0 : POS_WEIGHT.equals(weight) ? posWeight : Double.parseDouble(weight);
         Network net = new Network(x[0].length, 0, 1, seed);
-        fit(
-            net,
-            x,
-            positive,
-            train,
-            resolved.create(),
-            c.params().containsKey("pos-weight") ? posWeight : 0,
-            s.epochs(),
-            seed);
+        fit(net, x, positive, train, new Candidate(c.id(), params).create(), w, s.epochs(), seed);
         float[] logit = net.forward(x, split.test()).output();
         double[] truth = Datasets.select(positive, split.test());
         table.put(c.label(), "AP", rep, averagePrecision(logit, truth));

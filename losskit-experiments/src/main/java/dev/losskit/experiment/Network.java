@@ -1,5 +1,6 @@
 package dev.losskit.experiment;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -123,7 +124,7 @@ public final class Network {
    * @param grad overwritten; the size of {@link #params()}
    */
   public void backward(Pass pass, float[] gradOutput, double[] grad) {
-    java.util.Arrays.fill(grad, 0);
+    Arrays.fill(grad, 0);
     int n = pass.rows.length;
     if (hidden == 0) {
       int bias = out * in;
@@ -144,7 +145,7 @@ public final class Network {
     int b2 = w2 + out * hidden;
     double[] gh = new double[hidden];
     for (int r = 0; r < n; r++) {
-      java.util.Arrays.fill(gh, 0);
+      Arrays.fill(gh, 0);
       for (int o = 0; o < out; o++) {
         double g = gradOutput[r * out + o];
         grad[b2 + o] += g;

@@ -1,6 +1,7 @@
 package dev.losskit.experiment;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +38,8 @@ public final class ResultTable {
     }
     double[][] cells = rows.computeIfAbsent(row, k -> new double[columns.size()][0]);
     if (cells[c].length <= rep) {
-      double[] grown = java.util.Arrays.copyOf(cells[c], rep + 1);
-      java.util.Arrays.fill(grown, cells[c].length, rep + 1, Double.NaN);
+      double[] grown = Arrays.copyOf(cells[c], rep + 1);
+      Arrays.fill(grown, cells[c].length, rep + 1, Double.NaN);
       cells[c] = grown;
     }
     cells[c][rep] = value;

@@ -1,5 +1,6 @@
 package dev.losskit.experiment;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -73,7 +74,7 @@ public final class Trainer {
       int[] order = batch == rows.length ? rows : shuffled(rows, random);
       double sum = 0;
       for (int start = 0; start < rows.length; start += batch) {
-        int[] b = java.util.Arrays.copyOfRange(order, start, Math.min(rows.length, start + batch));
+        int[] b = Arrays.copyOfRange(order, start, Math.min(rows.length, start + batch));
         Network.Pass pass = net.forward(x, b);
         float[] gradOutput = new float[pass.output().length];
         sum += objective.evaluate(pass.output(), b, gradOutput);
