@@ -38,6 +38,7 @@ public final class LossSpec {
   private final List<InputSpec> inputs;
   private final List<ParamSpec> params;
   private final Set<Trait> traits;
+  private final Set<Task> tasks;
   private final List<Reference> references;
   private final String equivalent;
   private final String peer;
@@ -60,6 +61,9 @@ public final class LossSpec {
     this.traits =
         Collections.unmodifiableSet(
             b.traits.isEmpty() ? EnumSet.noneOf(Trait.class) : EnumSet.copyOf(b.traits));
+    this.tasks =
+        Collections.unmodifiableSet(
+            b.tasks.isEmpty() ? EnumSet.noneOf(Task.class) : EnumSet.copyOf(b.tasks));
     this.references = List.copyOf(b.references);
     this.equivalent = b.equivalent;
     this.peer = b.peer;
@@ -144,6 +148,11 @@ public final class LossSpec {
 
   public boolean has(Trait t) {
     return traits.contains(t);
+  }
+
+  /** The review's tasks this loss serves, in {@link Task} order. */
+  public Set<Task> tasks() {
+    return tasks;
   }
 
   public List<Reference> references() {
@@ -255,6 +264,7 @@ public final class LossSpec {
     private final List<InputSpec> inputs = new ArrayList<>();
     private final List<ParamSpec> params = new ArrayList<>();
     private final Set<Trait> traits = EnumSet.noneOf(Trait.class);
+    private final Set<Task> tasks = EnumSet.noneOf(Task.class);
     private final List<Reference> references = new ArrayList<>();
     private String equivalent = "";
     private String peer = "";
@@ -331,6 +341,12 @@ public final class LossSpec {
 
     public Builder traits(Trait... ts) {
       traits.addAll(List.of(ts));
+      return this;
+    }
+
+    /** The review's tasks the loss serves (see {@link Task}). */
+    public Builder tasks(Task... ts) {
+      tasks.addAll(List.of(ts));
       return this;
     }
 

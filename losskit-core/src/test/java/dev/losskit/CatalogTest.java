@@ -22,6 +22,30 @@ class CatalogTest {
   }
 
   @Test
+  void everyBuiltinServesAtLeastOneOfTheReviewsTasks() {
+    for (LossSpec s : Catalog.builtins()) {
+      assertTrue(!s.tasks().isEmpty(), s.id() + ": no task");
+    }
+    // Every task of the review's tables has losses to offer.
+    for (Task t : Task.values()) {
+      assertTrue(
+          Catalog.builtins().stream().anyMatch(s -> s.tasks().contains(t)), t.id() + ": no loss");
+    }
+  }
+
+  @Test
+  void tasksParseByIdAndNameTheChoicesWhenUnknown() {
+    assertEquals(Task.TIME_SERIES, Task.parse("time-series"));
+    assertEquals(Task.IMAGE_TO_IMAGE, Task.parse("Image-To-Image"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Task.parse("astrology"));
+    assertTrue(
+        e.getMessage().startsWith("task: expected one of classification, regression")
+            && e.getMessage().endsWith("found 'astrology'"),
+        e.getMessage());
+  }
+
+  @Test
   void thirdPartyLossesAreFoundThroughServiceLoader() {
     LossSpec s = Catalog.builtin().get("test-double-mse");
     assertEquals(ThirdPartyLosses.SPEC, s);

@@ -5,6 +5,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Reduction;
 import dev.losskit.ReviewTerms;
+import dev.losskit.Task;
 import dev.losskit.Trait;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -111,6 +112,11 @@ final class DescribeCommand implements Callable<Integer> {
     if (!traits.isEmpty()) {
       b.append("Traits: ").append(String.join(", ", traits)).append('\n');
     }
+    List<String> tasks = new ArrayList<>();
+    for (Task t : s.tasks()) {
+      tasks.add(t.id());
+    }
+    b.append("Tasks: ").append(String.join(", ", tasks)).append('\n');
     b.append("Equivalent: ")
         .append(
             s.equivalent().isEmpty()

@@ -6,6 +6,7 @@ import dev.losskit.Family;
 import dev.losskit.InputSpec;
 import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
+import dev.losskit.Task;
 import dev.losskit.Trait;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -113,6 +114,11 @@ final class ListCommand implements Callable<Integer> {
       traits.add(t.id());
     }
     m.put("traits", traits);
+    List<String> tasks = new ArrayList<>();
+    for (Task t : s.tasks()) {
+      tasks.add(t.id());
+    }
+    m.put("tasks", tasks);
     m.put("equivalent", s.equivalent());
     m.put("when-to-use", s.whenToUse());
     List<Object> refs = new ArrayList<>();

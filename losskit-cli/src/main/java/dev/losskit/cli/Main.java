@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       GradcheckCommand.class,
       ExperimentCommand.class,
       BenchCommand.class,
+      GuideCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -8,6 +8,7 @@ import dev.losskit.CatalogTable;
 import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.testing.Json;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,8 +23,12 @@ class ListAndDescribeTest {
     List<Object> rows = (List<Object>) doc.get("losses");
     assertEquals(Catalog.builtin().specs().size(), rows.size());
     for (int i = 0; i < rows.size(); i++) {
-      assertEquals(
-          Catalog.builtin().specs().get(i).id(), ((Map<String, Object>) rows.get(i)).get("id"));
+      LossSpec s = Catalog.builtin().specs().get(i);
+      Map<String, Object> row = (Map<String, Object>) rows.get(i);
+      assertEquals(s.id(), row.get("id"));
+      List<String> tasks = new ArrayList<>();
+      s.tasks().forEach(t -> tasks.add(t.id()));
+      assertEquals(tasks, row.get("tasks"), s.id());
     }
   }
 
@@ -70,6 +75,7 @@ class ListAndDescribeTest {
         }
       }
       assertTrue(t.contains(s.whenToUse()), s.id() + " when to use");
+      s.tasks().forEach(k -> assertTrue(t.contains(k.id()), s.id() + " task " + k.id()));
       assertTrue(t.contains(s.references().get(0).citation()), s.id() + " reference");
       if (!s.equivalent().isEmpty()) {
         assertTrue(t.contains(s.equivalent()), s.id() + " equivalent");

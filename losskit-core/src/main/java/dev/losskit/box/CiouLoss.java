@@ -3,6 +3,7 @@ package dev.losskit.box;
 import dev.losskit.Loss;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 
@@ -72,6 +73,7 @@ public final class CiouLoss extends IouFamilyLoss {
               "Zheng et al. (2020), Distance-IoU Loss: Faster and Better Learning for Bounding Box"
                   + " Regression",
               "https://arxiv.org/abs/1911.08287")
+          .tasks(Task.DETECTION, Task.TRACKING)
           .build(CiouLoss::new);
 
   /** Alpha per box, frozen at a point; null: computed from the boxes. */

@@ -2,6 +2,7 @@ package dev.losskit.box;
 
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Trait;
 
 /**
@@ -55,6 +56,7 @@ public final class DiouLoss extends IouFamilyLoss {
               "Zheng et al. (2020), Distance-IoU Loss: Faster and Better Learning for Bounding Box"
                   + " Regression",
               "https://arxiv.org/abs/1911.08287")
+          .tasks(Task.DETECTION, Task.TRACKING)
           .build(DiouLoss::new);
 
   private DiouLoss(Params p) {

@@ -2,6 +2,7 @@ package dev.losskit.box;
 
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Trait;
 
 /**
@@ -53,6 +54,7 @@ public final class EiouLoss extends IouFamilyLoss {
               "Zhang et al. (2021), Focal and Efficient IOU Loss for Accurate Bounding Box"
                   + " Regression",
               "https://arxiv.org/abs/2101.08158")
+          .tasks(Task.DETECTION, Task.TRACKING)
           .build(EiouLoss::new);
 
   private EiouLoss(Params p) {

@@ -2,6 +2,7 @@ package dev.losskit.box;
 
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Trait;
 
 /**
@@ -58,6 +59,7 @@ public final class GiouLoss extends IouFamilyLoss {
               "Rezatofighi et al. (2019), Generalized Intersection over Union: A Metric and A Loss"
                   + " for Bounding Box Regression",
               "https://arxiv.org/abs/1902.09630")
+          .tasks(Task.DETECTION, Task.TRACKING)
           .build(GiouLoss::new);
 
   private GiouLoss(Params p) {

@@ -5,6 +5,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import java.util.List;
@@ -76,6 +77,7 @@ public final class GwdLoss extends AbstractLoss {
               "Yang, Yan, Ming, Chen, Zhang and Tian (2021), Rethinking Rotated Object Detection with"
                   + " Gaussian Wasserstein Distance Loss",
               "https://arxiv.org/abs/2101.11952")
+          .tasks(Task.DETECTION)
           .build(GwdLoss::new);
 
   private static final int NONE = 0;

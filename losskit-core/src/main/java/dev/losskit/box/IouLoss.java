@@ -2,6 +2,7 @@ package dev.losskit.box;
 
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Trait;
 
 /**
@@ -52,6 +53,7 @@ public final class IouLoss extends IouFamilyLoss {
           .reference(
               "Yu, Jiang, Wang, Cao and Huang (2016), UnitBox: An Advanced Object Detection Network",
               "https://arxiv.org/abs/1608.01471")
+          .tasks(Task.DETECTION, Task.TRACKING)
           .build(IouLoss::new);
 
   private IouLoss(Params p) {

@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -85,6 +86,7 @@ public final class MahalanobisLoss extends AbstractLoss {
                             .reshape(SAMPLE_DIM, SAMPLE_DIM)
                         : WassersteinGaussianLoss.covariances(r, n, SAMPLE_DIM)
                   })
+          .tasks(Task.TRACKING)
           .build(MahalanobisLoss::new);
 
   private final boolean squared;

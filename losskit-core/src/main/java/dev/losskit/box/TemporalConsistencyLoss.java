@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -69,6 +70,7 @@ public final class TemporalConsistencyLoss extends AbstractLoss {
                   + " (tracking losses)",
               "https://arxiv.org/abs/2504.04242")
           .sampler((p, r, n) -> new Tensor[] {track(r, n + 1)})
+          .tasks(Task.TRACKING, Task.ACTION_RECOGNITION)
           .build(TemporalConsistencyLoss::new);
 
   private final double beta;

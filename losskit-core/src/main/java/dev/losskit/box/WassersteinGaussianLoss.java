@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -97,6 +98,7 @@ public final class WassersteinGaussianLoss extends AbstractLoss {
               "Elharrouss et al. (2025), Loss Functions in Deep Learning: A Comprehensive Review",
               "https://arxiv.org/abs/2504.04242")
           .sampler((p, r, n) -> sample(r, n, SAMPLE_DIM))
+          .tasks(Task.DETECTION, Task.TRACKING)
           .build(WassersteinGaussianLoss::new);
 
   private final double eps;

@@ -6,6 +6,7 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -60,6 +61,7 @@ public final class BalancedCeLoss extends AbstractLoss {
               "Xie and Tu (2015), Holistically-nested edge detection, ICCV",
               "https://arxiv.org/abs/1504.06375")
           .sampler((p, r, n) -> new Tensor[] {Samples.probabilities(r, n), Samples.binary(r, n)})
+          .tasks(Task.CLASSIFICATION, Task.SEGMENTATION)
           .build(BalancedCeLoss::new);
 
   private BalancedCeLoss(Params p) {

@@ -6,6 +6,7 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -71,6 +72,7 @@ public final class BceLoss extends AbstractLoss {
           .sampler(
               (p, r, n) ->
                   new Tensor[] {Samples.probabilities(r, n), Samples.uniform(r, 0, 1, n), null})
+          .tasks(Task.CLASSIFICATION, Task.SEGMENTATION)
           .build(BceLoss::new);
 
   /** PyTorch's floor on (1 - p) p in the gradient. */

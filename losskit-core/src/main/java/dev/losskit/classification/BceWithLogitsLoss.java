@@ -6,6 +6,7 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.TwiceDifferentiable;
@@ -86,6 +87,7 @@ public final class BceWithLogitsLoss extends AbstractLoss implements TwiceDiffer
                   new Tensor[] {
                     Samples.normal(r, 2, n), BinarySampling.mixedTargets(r, n), null, null
                   })
+          .tasks(Task.CLASSIFICATION, Task.DETECTION, Task.SEGMENTATION, Task.TABULAR)
           .build(BceWithLogitsLoss::new);
 
   private BceWithLogitsLoss(Params p) {

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -92,6 +93,7 @@ public final class CategoricalCeLoss extends AbstractLoss {
               "https://keras.io/api/losses/probabilistic_losses/#categoricalcrossentropy-class")
           .aliases("pixelwise-ce")
           .sampler(CategoricalCeLoss::sample)
+          .tasks(Task.CLASSIFICATION, Task.SEGMENTATION)
           .build(CategoricalCeLoss::new);
 
   private final long axis;

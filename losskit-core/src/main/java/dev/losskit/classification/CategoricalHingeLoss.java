@@ -6,6 +6,7 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -83,6 +84,7 @@ public final class CategoricalHingeLoss extends AbstractLoss {
                   Samples.normal(r, 1, n, SAMPLE_CLASSES), Tensor.of(oneHot, n, SAMPLE_CLASSES)
                 };
               })
+          .tasks(Task.CLASSIFICATION)
           .build(CategoricalHingeLoss::new);
 
   private CategoricalHingeLoss(Params p) {

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -119,6 +120,12 @@ public final class CrossEntropyLoss extends AbstractLoss {
                         : SoftmaxRows.sampleIndices(r, shape, true, ignore);
                 return new Tensor[] {pred, target, SoftmaxRows.maybeWeights(r, shape[1])};
               })
+          .tasks(
+              Task.CLASSIFICATION,
+              Task.DETECTION,
+              Task.ACTION_RECOGNITION,
+              Task.SEGMENTATION,
+              Task.TABULAR)
           .build(CrossEntropyLoss::new);
 
   private final long ignoreIndex;

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -77,6 +78,7 @@ public final class FocalLoss extends AbstractLoss {
               "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review",
               "https://arxiv.org/abs/2504.04242")
           .sampler((p, r, n) -> new Tensor[] {Samples.probabilities(r, n), Samples.binary(r, n)})
+          .tasks(Task.CLASSIFICATION, Task.DETECTION, Task.SEGMENTATION)
           .build(FocalLoss::new);
 
   private final double alpha;

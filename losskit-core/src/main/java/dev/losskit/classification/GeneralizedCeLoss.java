@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -72,6 +73,7 @@ public final class GeneralizedCeLoss extends AbstractLoss {
                   Samples.normal(r, 2, shape), SoftmaxRows.sampleIndices(r, shape, false, 0)
                 };
               })
+          .tasks(Task.CLASSIFICATION)
           .build(GeneralizedCeLoss::new);
 
   private final double qexp;

@@ -5,6 +5,7 @@ import dev.losskit.Family;
 import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -61,6 +62,7 @@ public final class HingeLoss extends AbstractLoss {
                   new Tensor[] {
                     MarginSamples.awayFrom(Samples.normal(r, 1.5, n), 1, -1), Samples.signs(r, n)
                   })
+          .tasks(Task.CLASSIFICATION)
           .build(HingeLoss::new);
 
   private HingeLoss(Params p) {

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -91,6 +92,7 @@ public final class MultiMarginLoss extends AbstractLoss {
                     Samples.classes(r, SAMPLE_CLASSES, n),
                     n % 2 == 1 ? Samples.uniform(r, 0.5, 2, SAMPLE_CLASSES) : null
                   })
+          .tasks(Task.CLASSIFICATION)
           .build(MultiMarginLoss::new);
 
   private final double margin;

@@ -6,6 +6,7 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Numerics;
@@ -72,6 +73,7 @@ public final class MultilabelSoftMarginLoss extends AbstractLoss {
                     Samples.binary(r, n, SAMPLE_CLASSES),
                     n % 2 == 1 ? Samples.uniform(r, 0.5, 2, SAMPLE_CLASSES) : null
                   })
+          .tasks(Task.CLASSIFICATION, Task.ACTION_RECOGNITION)
           .build(MultilabelSoftMarginLoss::new);
 
   private MultilabelSoftMarginLoss(Params p) {

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Numerics;
@@ -94,6 +95,7 @@ public final class NllLoss extends AbstractLoss {
                   SoftmaxRows.maybeWeights(r, classes)
                 };
               })
+          .tasks(Task.CLASSIFICATION, Task.ACTION_RECOGNITION)
           .build(NllLoss::new);
 
   private final long ignoreIndex;

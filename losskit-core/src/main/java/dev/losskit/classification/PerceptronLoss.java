@@ -5,6 +5,7 @@ import dev.losskit.Family;
 import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -56,6 +57,7 @@ public final class PerceptronLoss extends AbstractLoss {
                   new Tensor[] {
                     MarginSamples.awayFrom(Samples.normal(r, 1.5, n), 0), Samples.signs(r, n)
                   })
+          .tasks(Task.CLASSIFICATION)
           .build(PerceptronLoss::new);
 
   private PerceptronLoss(Params p) {

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.TwiceDifferentiable;
@@ -85,6 +86,7 @@ public final class SigmoidFocalLoss extends AbstractLoss implements TwiceDiffere
           .sampler(
               (p, r, n) ->
                   new Tensor[] {Samples.normal(r, 2, n), BinarySampling.mixedTargets(r, n)})
+          .tasks(Task.CLASSIFICATION, Task.DETECTION, Task.SEGMENTATION)
           .build(SigmoidFocalLoss::new);
 
   private final double alpha;

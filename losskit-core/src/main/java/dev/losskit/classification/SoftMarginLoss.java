@@ -6,6 +6,7 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -74,6 +75,7 @@ public final class SoftMarginLoss extends AbstractLoss {
               "Zhang (2004), Statistical behavior and consistency of classification methods based on convex risk minimization",
               "https://doi.org/10.1214/aos/1079120130")
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 2, n), Samples.signs(r, n)})
+          .tasks(Task.CLASSIFICATION, Task.TRACKING)
           .build(SoftMarginLoss::new);
 
   private final boolean balance;

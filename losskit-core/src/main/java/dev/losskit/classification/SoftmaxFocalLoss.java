@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -90,6 +91,7 @@ public final class SoftmaxFocalLoss extends AbstractLoss {
                   SoftmaxRows.maybeWeights(r, shape[1])
                 };
               })
+          .tasks(Task.CLASSIFICATION, Task.DETECTION, Task.SEGMENTATION)
           .build(SoftmaxFocalLoss::new);
 
   private final double gamma;

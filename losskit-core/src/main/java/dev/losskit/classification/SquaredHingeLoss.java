@@ -5,6 +5,7 @@ import dev.losskit.Family;
 import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -60,6 +61,7 @@ public final class SquaredHingeLoss extends AbstractLoss {
                   new Tensor[] {
                     MarginSamples.awayFrom(Samples.normal(r, 1.5, n), 1, -1), Samples.signs(r, n)
                   })
+          .tasks(Task.CLASSIFICATION)
           .build(SquaredHingeLoss::new);
 
   private SquaredHingeLoss(Params p) {

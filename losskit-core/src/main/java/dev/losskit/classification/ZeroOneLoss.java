@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -89,6 +90,7 @@ public final class ZeroOneLoss extends AbstractLoss {
                   Samples.uniform(r, th - 0.5, th + 0.5, n), Samples.binary(r, n)
                 };
               })
+          .tasks(Task.CLASSIFICATION)
           .build(ZeroOneLoss::new);
 
   private final double threshold;

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Reduction;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.internal.Numerics;
 import dev.losskit.internal.Samples;
@@ -101,6 +102,7 @@ public final class UncertaintyWeightedLoss extends CompositeLoss {
                   + " scene geometry and semantics, CVPR",
               "https://arxiv.org/abs/1705.07115")
           .sampler(UncertaintyWeightedLoss::typicalInputs)
+          .tasks(Task.REGRESSION, Task.DETECTION, Task.SEGMENTATION)
           .build(UncertaintyWeightedLoss::new);
 
   private static final int LOG_VAR = 2;

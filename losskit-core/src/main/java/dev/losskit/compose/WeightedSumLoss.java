@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Reduction;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,6 +86,7 @@ public final class WeightedSumLoss extends CompositeLoss {
               "Caruana (1997), Multitask learning, Machine Learning 28",
               "https://doi.org/10.1023/A:1007379606734")
           .sampler(WeightedSumLoss::typicalInputs)
+          .tasks(Task.DETECTION, Task.SEGMENTATION, Task.IMAGE_TO_IMAGE, Task.INPAINTING)
           .build(WeightedSumLoss::new);
 
   private final double[] weights;

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -82,6 +83,7 @@ public final class DistillationLoss extends AbstractLoss {
                 System.arraycopy(spatial, 0, shape, 2, spatial.length);
                 return new Tensor[] {Samples.normal(r, 2, shape), Samples.normal(r, 2, shape)};
               })
+          .tasks(Task.CLASSIFICATION, Task.DETECTION)
           .build(DistillationLoss::new);
 
   private final double temperature;

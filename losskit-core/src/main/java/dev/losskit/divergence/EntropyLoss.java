@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -86,6 +87,7 @@ public final class EntropyLoss extends AbstractLoss {
                   + " distributions",
               "https://arxiv.org/abs/1701.06548")
           .sampler(EntropyLoss::sample)
+          .tasks(Task.CLASSIFICATION)
           .build(EntropyLoss::new);
 
   private final boolean fromLogits;

@@ -6,6 +6,7 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Numerics;
@@ -75,6 +76,7 @@ public final class GaussianKlLoss extends AbstractLoss {
                 int d = 1 + r.nextInt(5);
                 return new Tensor[] {Samples.normal(r, 1, n, d), Samples.normal(r, 1, n, d)};
               })
+          .tasks(Task.IMAGE_TO_IMAGE, Task.TEXT_TO_IMAGE, Task.REPRESENTATION)
           .build(GaussianKlLoss::new);
 
   private GaussianKlLoss(Params p) {

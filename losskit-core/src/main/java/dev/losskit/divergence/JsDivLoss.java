@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import java.util.SplittableRandom;
@@ -82,6 +83,7 @@ public final class JsDivLoss extends AbstractLoss {
               "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review",
               "https://arxiv.org/abs/2504.04242")
           .sampler(JsDivLoss::sample)
+          .tasks(Task.CLASSIFICATION, Task.IMAGE_TO_IMAGE)
           .build(JsDivLoss::new);
 
   private static final double LOG2 = Math.log(2);

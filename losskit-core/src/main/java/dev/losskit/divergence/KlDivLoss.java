@@ -6,6 +6,7 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -93,6 +94,7 @@ public final class KlDivLoss extends AbstractLoss {
               "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review",
               "https://arxiv.org/abs/2504.04242")
           .sampler(KlDivLoss::sample)
+          .tasks(Task.CLASSIFICATION, Task.REPRESENTATION)
           .build(KlDivLoss::new);
 
   private final boolean logTarget;

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import java.util.SplittableRandom;
@@ -84,6 +85,7 @@ public final class KlLoss extends AbstractLoss {
               "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review",
               "https://arxiv.org/abs/2504.04242")
           .sampler(KlLoss::sample)
+          .tasks(Task.CLASSIFICATION)
           .build(KlLoss::new);
 
   private final double eps;

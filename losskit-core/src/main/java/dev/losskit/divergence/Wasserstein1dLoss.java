@@ -6,6 +6,7 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -80,6 +81,7 @@ public final class Wasserstein1dLoss extends AbstractLoss {
                   Samples.uniform(r, 0.05, 1, n, bins), Samples.uniform(r, 0.05, 1, n, bins)
                 };
               })
+          .tasks(Task.CLASSIFICATION)
           .build(Wasserstein1dLoss::new);
 
   private Wasserstein1dLoss(Params p) {

@@ -9,6 +9,7 @@ import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Reduction;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -77,6 +78,7 @@ public final class CycleConsistencyLoss extends AbstractLoss {
               "https://arxiv.org/abs/1703.10593")
           .onlyReductions(Reduction.MEAN)
           .sampler(CycleConsistencyLoss::sample)
+          .tasks(Task.IMAGE_TO_IMAGE, Task.DEHAZING)
           .build(CycleConsistencyLoss::new);
 
   private final double lambda;

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Reduction;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Numerics;
@@ -101,6 +102,12 @@ public final class GanDiscriminatorLoss extends AbstractLoss {
           .reference("Lim, Ye (2017), Geometric GAN", "https://arxiv.org/abs/1705.02894")
           .onlyReductions(Reduction.MEAN)
           .sampler(GanDiscriminatorLoss::sample)
+          .tasks(
+              Task.IMAGE_TO_IMAGE,
+              Task.TEXT_TO_IMAGE,
+              Task.AUDIO_TO_IMAGE,
+              Task.INPAINTING,
+              Task.DEHAZING)
           .build(GanDiscriminatorLoss::new);
 
   private static final int MINIMAX = 0;

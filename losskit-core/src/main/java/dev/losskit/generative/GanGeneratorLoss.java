@@ -6,6 +6,7 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Numerics;
@@ -77,6 +78,12 @@ public final class GanGeneratorLoss extends AbstractLoss {
               "Arjovsky, Chintala, Bottou (2017), Wasserstein GAN, ICML",
               "https://arxiv.org/abs/1701.07875")
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 2, n)})
+          .tasks(
+              Task.IMAGE_TO_IMAGE,
+              Task.TEXT_TO_IMAGE,
+              Task.AUDIO_TO_IMAGE,
+              Task.INPAINTING,
+              Task.DEHAZING)
           .build(GanGeneratorLoss::new);
 
   private static final int NON_SATURATING = 0;

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -81,6 +82,7 @@ public final class GradientPenaltyLoss extends AbstractLoss {
                   + " converge?, ICML",
               "https://arxiv.org/abs/1801.04406")
           .sampler(GradientPenaltyLoss::sample)
+          .tasks(Task.IMAGE_TO_IMAGE, Task.TEXT_TO_IMAGE, Task.AUDIO_TO_IMAGE)
           .build(GradientPenaltyLoss::new);
 
   private final boolean r1;

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -106,6 +107,7 @@ public final class NoisePredictionLoss extends AbstractLoss {
               "Hang et al. (2023), Efficient diffusion training via min-SNR weighting strategy, ICCV",
               "https://arxiv.org/abs/2303.09556")
           .sampler(NoisePredictionLoss::sample)
+          .tasks(Task.IMAGE_TO_IMAGE, Task.TEXT_TO_IMAGE, Task.AUDIO_TO_IMAGE, Task.INPAINTING)
           .build(NoisePredictionLoss::new);
 
   private final DiffusionSchedule schedule;

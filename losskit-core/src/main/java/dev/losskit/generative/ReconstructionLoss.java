@@ -6,6 +6,7 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -70,6 +71,7 @@ public final class ReconstructionLoss extends AbstractLoss {
                   + " networks, Science 313",
               "https://doi.org/10.1126/science.1127647")
           .sampler(ReconstructionLoss::sample)
+          .tasks(Task.IMAGE_TO_IMAGE, Task.AUDIO_TO_IMAGE, Task.INPAINTING)
           .build(ReconstructionLoss::new);
 
   private final boolean mae;

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Numerics;
@@ -108,6 +109,7 @@ public final class VaeLoss extends AbstractLoss {
                   + " variational framework, ICLR",
               "https://openreview.net/forum?id=Sy2fzU9gl")
           .sampler(VaeLoss::sample)
+          .tasks(Task.IMAGE_TO_IMAGE, Task.TEXT_TO_IMAGE, Task.REPRESENTATION)
           .build(VaeLoss::new);
 
   private static final double LOG_FLOOR = -100;

@@ -6,6 +6,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Trait;
 import java.util.Map;
 
@@ -75,6 +76,7 @@ public final class ContextLoss extends FeatureLoss {
                   + " non-aligned data, ECCV",
               "https://arxiv.org/abs/1803.02077")
           .sampler(FeatureLoss::sample)
+          .tasks(Task.IMAGE_TO_IMAGE)
           .build(ContextLoss::new);
 
   private static final double NORM_FLOOR = 1e-12;

@@ -4,6 +4,7 @@ import dev.losskit.Family;
 import dev.losskit.Loss;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Trait;
 import java.util.Map;
 
@@ -53,6 +54,7 @@ public final class FeatureMatchingLoss extends FeatureLoss {
                   + " conditional GANs (pix2pixHD)",
               "https://arxiv.org/abs/1711.11585")
           .sampler(FeatureLoss::sample)
+          .tasks(Task.IMAGE_TO_IMAGE, Task.TEXT_TO_IMAGE, Task.AUDIO_TO_IMAGE)
           .build(FeatureMatchingLoss::new);
 
   private FeatureMatchingLoss(Params p) {

@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import java.util.Arrays;
@@ -84,6 +85,7 @@ public final class MsSsimLoss extends AbstractLoss {
                   + " assessment, Asilomar Conference on Signals, Systems and Computers",
               "https://doi.org/10.1109/ACSSC.2003.1292216")
           .sampler(MsSsimLoss::sample)
+          .tasks(Task.IMAGE_TO_IMAGE, Task.INPAINTING, Task.DEHAZING)
           .build(MsSsimLoss::new);
 
   private static final double K1 = 0.01;

@@ -4,6 +4,7 @@ import dev.losskit.Family;
 import dev.losskit.Loss;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Trait;
 import java.util.Map;
 
@@ -58,6 +59,7 @@ public final class PerceptualLoss extends FeatureLoss {
                   + " super-resolution, ECCV",
               "https://arxiv.org/abs/1603.08155")
           .sampler(FeatureLoss::sample)
+          .tasks(Task.IMAGE_TO_IMAGE, Task.TEXT_TO_IMAGE, Task.INPAINTING, Task.DEHAZING)
           .build(PerceptualLoss::new);
 
   private PerceptualLoss(Params p) {

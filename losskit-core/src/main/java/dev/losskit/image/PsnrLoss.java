@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import java.util.SplittableRandom;
 
@@ -66,6 +67,7 @@ public final class PsnrLoss extends AbstractLoss {
               "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review",
               "https://arxiv.org/abs/2504.04242")
           .sampler(PsnrLoss::sample)
+          .tasks(Task.IMAGE_TO_IMAGE, Task.DEHAZING)
           .build(PsnrLoss::new);
 
   /** The MSE floor relative to data-range^2: PSNR at most 100 dB. */

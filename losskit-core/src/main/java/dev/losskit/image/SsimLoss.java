@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import java.util.Arrays;
@@ -89,6 +90,7 @@ public final class SsimLoss extends AbstractLoss {
                   + " visibility to structural similarity, IEEE TIP 13(4)",
               "https://doi.org/10.1109/TIP.2003.819861")
           .sampler(SsimLoss::sample)
+          .tasks(Task.IMAGE_TO_IMAGE, Task.INPAINTING, Task.DEHAZING)
           .build(SsimLoss::new);
 
   private final int window;

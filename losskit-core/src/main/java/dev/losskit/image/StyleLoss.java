@@ -4,6 +4,7 @@ import dev.losskit.Family;
 import dev.losskit.Loss;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Trait;
 import java.util.Map;
 
@@ -48,6 +49,7 @@ public final class StyleLoss extends FeatureLoss {
               "Gatys, Ecker, Bethge (2015), A neural algorithm of artistic style",
               "https://arxiv.org/abs/1508.06576")
           .sampler(FeatureLoss::sample)
+          .tasks(Task.IMAGE_TO_IMAGE, Task.INPAINTING)
           .build(StyleLoss::new);
 
   private StyleLoss(Params p) {

@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -83,6 +84,7 @@ public final class TotalVariationLoss extends AbstractLoss {
                   Samples.normal(r, 1, n, c, 1 + r.nextInt(5), 1 + r.nextInt(6))
                 };
               })
+          .tasks(Task.IMAGE_TO_IMAGE, Task.INPAINTING, Task.DEHAZING)
           .build(TotalVariationLoss::new);
 
   private static final int ANISOTROPIC = 0;

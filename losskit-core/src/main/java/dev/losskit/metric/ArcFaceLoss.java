@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 
@@ -76,6 +77,7 @@ public final class ArcFaceLoss extends AbstractLoss {
                   + " face recognition",
               "https://arxiv.org/abs/1801.07698")
           .sampler((p, r, n) -> MarginSoftmax.sample(r, n))
+          .tasks(Task.CLASSIFICATION, Task.REPRESENTATION)
           .build(ArcFaceLoss::new);
 
   private final double scale;

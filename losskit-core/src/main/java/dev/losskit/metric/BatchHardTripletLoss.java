@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Numerics;
@@ -91,6 +92,7 @@ public final class BatchHardTripletLoss extends AbstractLoss {
                   new Tensor[] {
                     Embeddings.sample(r, n), Samples.classes(r, Math.max(2, (n + 2) / 3), n)
                   })
+          .tasks(Task.TRACKING, Task.REPRESENTATION)
           .build(BatchHardTripletLoss::new);
 
   private final double margin;

@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 
@@ -80,6 +81,7 @@ public final class ClipLoss extends AbstractLoss {
                   + " supervision",
               "https://arxiv.org/abs/2103.00020")
           .sampler((p, r, n) -> new Tensor[] {Embeddings.sample(r, n), Embeddings.sample(r, n)})
+          .tasks(Task.TEXT_TO_IMAGE, Task.AUDIO_TO_IMAGE, Task.REPRESENTATION)
           .build(ClipLoss::new);
 
   private final double temperature;

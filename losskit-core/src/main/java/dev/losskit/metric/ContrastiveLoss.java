@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -72,6 +73,7 @@ public final class ContrastiveLoss extends AbstractLoss {
                   + " mapping",
               "https://doi.org/10.1109/CVPR.2006.100")
           .sampler(ContrastiveLoss::sample)
+          .tasks(Task.TRACKING, Task.REPRESENTATION)
           .build(ContrastiveLoss::new);
 
   private final double margin;

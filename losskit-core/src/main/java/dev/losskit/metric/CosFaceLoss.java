@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 
@@ -65,6 +66,7 @@ public final class CosFaceLoss extends AbstractLoss {
               "Wang et al. (2018), CosFace: large margin cosine loss for deep face recognition",
               "https://arxiv.org/abs/1801.09414")
           .sampler((p, r, n) -> MarginSoftmax.sample(r, n))
+          .tasks(Task.CLASSIFICATION, Task.REPRESENTATION)
           .build(CosFaceLoss::new);
 
   private final double scale;

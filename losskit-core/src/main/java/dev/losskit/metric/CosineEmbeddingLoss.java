@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -82,6 +83,7 @@ public final class CosineEmbeddingLoss extends AbstractLoss {
                   new Tensor[] {
                     Embeddings.sample(r, n), Embeddings.sample(r, n), Samples.signs(r, n)
                   })
+          .tasks(Task.REPRESENTATION)
           .build(CosineEmbeddingLoss::new);
 
   private final double margin;

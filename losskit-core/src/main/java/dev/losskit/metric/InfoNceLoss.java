@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 
@@ -78,6 +79,7 @@ public final class InfoNceLoss extends AbstractLoss {
                   + " predictive coding",
               "https://arxiv.org/abs/1807.03748")
           .sampler((p, r, n) -> new Tensor[] {Embeddings.sample(r, n), Embeddings.sample(r, n)})
+          .tasks(Task.ACTION_RECOGNITION, Task.REPRESENTATION)
           .build(InfoNceLoss::new);
 
   private final double temperature;

@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -73,6 +74,7 @@ public final class MarginRankingLoss extends AbstractLoss {
                   new Tensor[] {
                     Samples.normal(r, 1, n), Samples.normal(r, 1, n), Samples.signs(r, n)
                   })
+          .tasks(Task.REPRESENTATION)
           .build(MarginRankingLoss::new);
 
   private final double margin;

@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 
@@ -82,6 +83,7 @@ public final class NtXentLoss extends AbstractLoss {
                   + " learning of visual representations",
               "https://arxiv.org/abs/2002.05709")
           .sampler((p, r, n) -> new Tensor[] {Embeddings.sample(r, n), Embeddings.sample(r, n)})
+          .tasks(Task.REPRESENTATION)
           .build(NtXentLoss::new);
 
   private final double temperature;

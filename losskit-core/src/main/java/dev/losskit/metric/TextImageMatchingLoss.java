@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 
@@ -92,6 +93,7 @@ public final class TextImageMatchingLoss extends AbstractLoss {
                   + " with hard negatives",
               "https://arxiv.org/abs/1707.05612")
           .sampler((p, r, n) -> new Tensor[] {Embeddings.sample(r, n), Embeddings.sample(r, n)})
+          .tasks(Task.TEXT_TO_IMAGE, Task.REPRESENTATION)
           .build(TextImageMatchingLoss::new);
 
   private final double margin;

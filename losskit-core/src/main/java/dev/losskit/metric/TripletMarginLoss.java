@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 
@@ -89,6 +90,7 @@ public final class TripletMarginLoss extends AbstractLoss {
                   new Tensor[] {
                     Embeddings.sample(r, n), Embeddings.sample(r, n), Embeddings.sample(r, n)
                   })
+          .tasks(Task.TRACKING, Task.REPRESENTATION)
           .build(TripletMarginLoss::new);
 
   private final double margin;

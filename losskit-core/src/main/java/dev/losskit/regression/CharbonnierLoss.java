@@ -6,6 +6,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -56,6 +57,7 @@ public final class CharbonnierLoss extends AbstractLoss {
               "Lai et al. (2017), Deep Laplacian pyramid networks for fast and accurate super-resolution",
               "https://arxiv.org/abs/1704.03915")
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 1, n), Samples.normal(r, 1, n)})
+          .tasks(Task.REGRESSION, Task.IMAGE_TO_IMAGE, Task.INPAINTING, Task.DEHAZING)
           .build(CharbonnierLoss::new);
 
   private final double eps;

@@ -5,6 +5,7 @@ import dev.losskit.Family;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
 import dev.losskit.Reduction;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -53,6 +54,7 @@ public final class EuclideanLoss extends AbstractLoss {
               "Jia et al. (2014), Caffe: convolutional architecture for fast feature embedding (EuclideanLoss)",
               "https://arxiv.org/abs/1408.5093")
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 1, n), Samples.normal(r, 1, n)})
+          .tasks(Task.REGRESSION, Task.IMAGE_TO_IMAGE)
           .build(EuclideanLoss::new);
 
   private EuclideanLoss(Params p) {

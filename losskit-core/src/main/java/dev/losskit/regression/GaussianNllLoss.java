@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -72,6 +73,7 @@ public final class GaussianNllLoss extends AbstractLoss {
                   + " ICNN'94",
               "https://doi.org/10.1109/ICNN.1994.374138")
           .sampler(GaussianNllLoss::sample)
+          .tasks(Task.REGRESSION, Task.TIME_SERIES)
           .build(GaussianNllLoss::new);
 
   private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);

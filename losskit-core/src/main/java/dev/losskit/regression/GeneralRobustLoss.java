@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -94,6 +95,7 @@ public final class GeneralRobustLoss extends AbstractLoss {
               "https://arxiv.org/abs/1701.03077")
           .sampler(
               (p, r, n) -> new Tensor[] {Samples.normal(r, 2, n), Samples.normal(r, 1, n), null})
+          .tasks(Task.REGRESSION, Task.IMAGE_TO_IMAGE)
           .build(GeneralRobustLoss::new);
 
   /** Below this |alpha| the value and alpha derivative use their Taylor expansions around 0. */

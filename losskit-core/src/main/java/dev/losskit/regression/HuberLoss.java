@@ -6,6 +6,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.TwiceDifferentiable;
@@ -53,6 +54,7 @@ public final class HuberLoss extends AbstractLoss implements TwiceDifferentiable
               "Huber (1964), Robust estimation of a location parameter",
               "https://doi.org/10.1214/aoms/1177703732")
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 2, n), Samples.normal(r, 1, n)})
+          .tasks(Task.REGRESSION, Task.DETECTION, Task.TABULAR, Task.TIME_SERIES)
           .build(HuberLoss::new);
 
   private final double delta;

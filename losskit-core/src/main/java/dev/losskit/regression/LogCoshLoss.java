@@ -4,6 +4,7 @@ import dev.losskit.AbstractLoss;
 import dev.losskit.Family;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.TwiceDifferentiable;
@@ -61,6 +62,7 @@ public final class LogCoshLoss extends AbstractLoss implements TwiceDifferentiab
               "Saleh and Saleh (2022), Statistical properties of the log-cosh loss function used in machine learning",
               "https://arxiv.org/abs/2208.04564")
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 2, n), Samples.normal(r, 1, n)})
+          .tasks(Task.REGRESSION, Task.TABULAR, Task.TIME_SERIES)
           .build(LogCoshLoss::new);
 
   private LogCoshLoss(Params p) {

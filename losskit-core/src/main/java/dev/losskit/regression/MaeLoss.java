@@ -4,6 +4,7 @@ import dev.losskit.AbstractLoss;
 import dev.losskit.Family;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -47,6 +48,13 @@ public final class MaeLoss extends AbstractLoss {
               "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review, section 3",
               "https://arxiv.org/abs/2504.04242")
           .sampler((p, r, n) -> ResidualSamples.awayFromZero(r, n, 0.05, 3))
+          .tasks(
+              Task.REGRESSION,
+              Task.IMAGE_TO_IMAGE,
+              Task.INPAINTING,
+              Task.DEHAZING,
+              Task.TABULAR,
+              Task.TIME_SERIES)
           .build(MaeLoss::new);
 
   private MaeLoss(Params p) {

@@ -6,6 +6,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -55,6 +56,7 @@ public final class MapeLoss extends AbstractLoss {
                   + " Neurocomputing 192",
               "https://doi.org/10.1016/j.neucom.2015.12.114")
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 2, n), awayFromZero(r, n)})
+          .tasks(Task.REGRESSION, Task.TABULAR, Task.TIME_SERIES)
           .build(MapeLoss::new);
 
   private final double eps;

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -65,6 +66,7 @@ public final class MaseLoss extends AbstractLoss {
                   + " International Journal of Forecasting 22(4)",
               "https://doi.org/10.1016/j.ijforecast.2006.03.001")
           .sampler(MaseLoss::sample)
+          .tasks(Task.TIME_SERIES)
           .build(MaseLoss::new);
 
   private final int season;

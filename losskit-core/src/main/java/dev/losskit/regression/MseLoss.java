@@ -4,6 +4,7 @@ import dev.losskit.AbstractLoss;
 import dev.losskit.Family;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.TwiceDifferentiable;
@@ -42,6 +43,14 @@ public final class MseLoss extends AbstractLoss implements TwiceDifferentiable {
               "Gauss (1809), least squares; Elharrouss et al. (2025), section 3",
               "https://arxiv.org/abs/2504.04242")
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 1, n), Samples.normal(r, 1, n)})
+          .tasks(
+              Task.REGRESSION,
+              Task.DETECTION,
+              Task.IMAGE_TO_IMAGE,
+              Task.INPAINTING,
+              Task.DEHAZING,
+              Task.TABULAR,
+              Task.TIME_SERIES)
           .build(MseLoss::new);
 
   private MseLoss(Params p) {

@@ -5,6 +5,7 @@ import dev.losskit.Family;
 import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -54,6 +55,7 @@ public final class MsleLoss extends AbstractLoss {
           .sampler(
               (p, r, n) ->
                   new Tensor[] {Samples.uniform(r, -0.5, 5, n), Samples.uniform(r, -0.5, 5, n)})
+          .tasks(Task.REGRESSION, Task.TABULAR, Task.TIME_SERIES)
           .build(MsleLoss::new);
 
   private MsleLoss(Params p) {

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -91,6 +92,7 @@ public final class MultiQuantileLoss extends AbstractLoss {
               "Koenker and Bassett (1978), Regression quantiles, Econometrica 46(1)",
               "https://doi.org/10.2307/1913643")
           .sampler(MultiQuantileLoss::sample)
+          .tasks(Task.REGRESSION, Task.TIME_SERIES)
           .build(MultiQuantileLoss::new);
 
   private final double[] levels;

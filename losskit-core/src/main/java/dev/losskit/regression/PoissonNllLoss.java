@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.TwiceDifferentiable;
@@ -77,6 +78,7 @@ public final class PoissonNllLoss extends AbstractLoss implements TwiceDifferent
               "McCullagh, Nelder (1989), Generalized Linear Models, 2nd ed., chapter 6",
               "https://doi.org/10.1007/978-1-4899-3242-6")
           .sampler(PoissonNllLoss::sample)
+          .tasks(Task.REGRESSION, Task.TABULAR, Task.TIME_SERIES)
           .build(PoissonNllLoss::new);
 
   private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);

@@ -6,6 +6,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.TwiceDifferentiable;
@@ -71,6 +72,7 @@ public final class PseudoHuberLoss extends AbstractLoss implements TwiceDifferen
               "Hartley and Zisserman (2004), Multiple view geometry in computer vision, appendix A6.8",
               "https://doi.org/10.1017/CBO9780511811685")
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 2, n), Samples.normal(r, 1, n)})
+          .tasks(Task.REGRESSION, Task.TABULAR)
           .build(PseudoHuberLoss::new);
 
   private final double delta;

@@ -6,6 +6,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -52,6 +53,7 @@ public final class QuantileLoss extends AbstractLoss {
               "Koenker and Bassett (1978), Regression quantiles, Econometrica 46(1)",
               "https://doi.org/10.2307/1913643")
           .sampler((p, r, n) -> ResidualSamples.awayFromZero(r, n, 0.05, 3))
+          .tasks(Task.REGRESSION, Task.TABULAR, Task.TIME_SERIES)
           .build(QuantileLoss::new);
 
   private final double q;

@@ -5,6 +5,7 @@ import dev.losskit.Family;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
 import dev.losskit.Reduction;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -52,6 +53,7 @@ public final class RmseLoss extends AbstractLoss {
               "https://doi.org/10.5194/gmd-7-1247-2014")
           .onlyReductions(Reduction.MEAN)
           .sampler((p, r, n) -> new Tensor[] {Samples.normal(r, 2, n), Samples.normal(r, 1, n)})
+          .tasks(Task.REGRESSION, Task.TABULAR, Task.TIME_SERIES)
           .build(RmseLoss::new);
 
   private RmseLoss(Params p) {

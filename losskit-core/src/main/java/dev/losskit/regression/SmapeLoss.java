@@ -4,6 +4,7 @@ import dev.losskit.AbstractLoss;
 import dev.losskit.Family;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -53,6 +54,7 @@ public final class SmapeLoss extends AbstractLoss {
                   + " International Journal of Forecasting 22(4)",
               "https://doi.org/10.1016/j.ijforecast.2006.03.001")
           .sampler((p, r, n) -> new Tensor[] {signed(r, n), signed(r, n)})
+          .tasks(Task.REGRESSION, Task.TIME_SERIES)
           .build(SmapeLoss::new);
 
   private SmapeLoss(Params p) {

@@ -6,6 +6,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -57,6 +58,7 @@ public final class SmoothL1Loss extends AbstractLoss {
                   + " gradient saturates at 1, so large errors are corrected no faster than small ones.")
           .reference("Girshick (2015), Fast R-CNN", "https://arxiv.org/abs/1504.08083")
           .sampler((p, r, n) -> ResidualSamples.awayFromZero(r, n, 0.05, 3))
+          .tasks(Task.REGRESSION, Task.DETECTION, Task.TRACKING)
           .build(SmoothL1Loss::new);
 
   private final double beta;

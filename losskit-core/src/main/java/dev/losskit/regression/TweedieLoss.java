@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.TwiceDifferentiable;
@@ -79,6 +80,7 @@ public final class TweedieLoss extends AbstractLoss implements TwiceDifferentiab
                   + " Communications in Statistics - Simulation and Computation",
               "https://arxiv.org/abs/1811.10192")
           .sampler(TweedieLoss::sample)
+          .tasks(Task.REGRESSION, Task.TABULAR)
           .build(TweedieLoss::new);
 
   /**

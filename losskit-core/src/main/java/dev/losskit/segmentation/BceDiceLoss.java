@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Numerics;
@@ -84,6 +85,7 @@ public final class BceDiceLoss extends AbstractLoss implements Masks.Region {
                     Masks.sampledPred(r, p.bool("from-logits"), false, n, 3, 4),
                     r.nextBoolean() ? Samples.binary(r, n, 3, 4) : Samples.uniform(r, 0, 1, n, 3, 4)
                   })
+          .tasks(Task.SEGMENTATION)
           .build(BceDiceLoss::new);
 
   /** PyTorch's floor on (1 - p) p in the BCE gradient. */

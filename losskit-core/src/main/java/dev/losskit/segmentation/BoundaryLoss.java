@@ -6,6 +6,7 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -91,6 +92,7 @@ public final class BoundaryLoss extends AbstractLoss {
               "Kervadec et al. (2019), Boundary loss for highly unbalanced segmentation",
               "https://arxiv.org/abs/1812.07032")
           .sampler(BoundaryLoss::sample)
+          .tasks(Task.SEGMENTATION)
           .build(BoundaryLoss::new);
 
   private BoundaryLoss(Params p) {

@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -92,6 +93,7 @@ public final class ComboLoss extends AbstractLoss implements Masks.Region {
                     Samples.probabilities(r, n, 3, 4),
                     r.nextBoolean() ? Samples.binary(r, n, 3, 4) : Samples.uniform(r, 0, 1, n, 3, 4)
                   })
+          .tasks(Task.SEGMENTATION)
           .build(ComboLoss::new);
 
   private final double alpha;

@@ -2,6 +2,7 @@ package dev.losskit.segmentation;
 
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Trait;
 
 /**
@@ -70,6 +71,7 @@ public final class DiceLoss extends Masks.RegionLoss {
                       "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive"
                           + " review",
                       "https://arxiv.org/abs/2504.04242"))
+          .tasks(Task.SEGMENTATION)
           .build(DiceLoss::new);
 
   private DiceLoss(Params p) {

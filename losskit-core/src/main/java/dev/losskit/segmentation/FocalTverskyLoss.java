@@ -4,6 +4,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Trait;
 
 /**
@@ -71,6 +72,7 @@ public final class FocalTverskyLoss extends Masks.RegionLoss {
                       "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive"
                           + " review",
                       "https://arxiv.org/abs/2504.04242"))
+          .tasks(Task.SEGMENTATION)
           .build(FocalTverskyLoss::new);
 
   private final double alpha;

@@ -6,6 +6,7 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -71,6 +72,7 @@ public final class LovaszHingeLoss extends AbstractLoss {
                   + " neural networks",
               "https://arxiv.org/abs/1705.08790")
           .sampler(LovaszHingeLoss::sample)
+          .tasks(Task.SEGMENTATION)
           .build(LovaszHingeLoss::new);
 
   private final boolean perImage;

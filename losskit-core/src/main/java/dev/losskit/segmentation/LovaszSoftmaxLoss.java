@@ -6,6 +6,7 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import java.util.Arrays;
@@ -92,6 +93,7 @@ public final class LovaszSoftmaxLoss extends AbstractLoss {
                   + " neural networks",
               "https://arxiv.org/abs/1705.08790")
           .sampler(LovaszSoftmaxLoss::sample)
+          .tasks(Task.SEGMENTATION)
           .build(LovaszSoftmaxLoss::new);
 
   private final boolean present;

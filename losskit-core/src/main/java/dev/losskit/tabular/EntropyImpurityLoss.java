@@ -5,6 +5,7 @@ import dev.losskit.Family;
 import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 
@@ -73,6 +74,7 @@ public final class EntropyImpurityLoss extends AbstractLoss {
               "Elharrouss et al. (2025), Loss functions in deep learning: a comprehensive review",
               "https://arxiv.org/abs/2504.04242")
           .sampler((p, r, n) -> ClassDistributions.sample(r, n))
+          .tasks(Task.CLASSIFICATION, Task.TABULAR)
           .build(EntropyImpurityLoss::new);
 
   private static final double LN2 = Math.log(2);

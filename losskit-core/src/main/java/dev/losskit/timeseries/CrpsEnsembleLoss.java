@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -80,6 +81,7 @@ public final class CrpsEnsembleLoss extends AbstractLoss {
                   + " Meteorological Society",
               "https://doi.org/10.1002/qj.2270")
           .sampler(CrpsEnsembleLoss::sample)
+          .tasks(Task.TIME_SERIES)
           .build(CrpsEnsembleLoss::new);
 
   private final boolean fair;

@@ -5,6 +5,7 @@ import dev.losskit.Family;
 import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -75,6 +76,7 @@ public final class CrpsGaussianLoss extends AbstractLoss {
                   new Tensor[] {
                     Samples.normal(r, 2, n), Samples.normal(r, 2, n), Samples.uniform(r, 0.2, 3, n)
                   })
+          .tasks(Task.TIME_SERIES)
           .build(CrpsGaussianLoss::new);
 
   private static final double INV_SQRT_PI = 1 / Math.sqrt(Math.PI);

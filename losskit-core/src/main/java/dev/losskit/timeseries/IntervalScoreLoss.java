@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -79,6 +80,7 @@ public final class IntervalScoreLoss extends AbstractLoss {
                   + " American Statistical Association",
               "https://doi.org/10.1080/01621459.1972.10482342")
           .sampler(IntervalScoreLoss::sample)
+          .tasks(Task.TIME_SERIES)
           .build(IntervalScoreLoss::new);
 
   private final double alpha;

@@ -5,6 +5,7 @@ import dev.losskit.Family;
 import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -85,6 +86,7 @@ public final class NegativeBinomialNllLoss extends AbstractLoss {
                   + " with autoregressive recurrent networks, International Journal of Forecasting",
               "https://doi.org/10.1016/j.ijforecast.2019.07.001")
           .sampler(NegativeBinomialNllLoss::sample)
+          .tasks(Task.TIME_SERIES)
           .build(NegativeBinomialNllLoss::new);
 
   private NegativeBinomialNllLoss(Params p) {

@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
@@ -93,6 +94,7 @@ public final class SoftDtwLoss extends AbstractLoss {
                   + " AISTATS",
               "https://arxiv.org/abs/2010.08354")
           .sampler(SoftDtwLoss::sample)
+          .tasks(Task.ACTION_RECOGNITION, Task.TIME_SERIES)
           .build(SoftDtwLoss::new);
 
   private final double gamma;

@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
@@ -76,6 +77,7 @@ public final class StudentTNllLoss extends AbstractLoss {
                   new Tensor[] {
                     Samples.normal(r, 2, n), Samples.normal(r, 2, n), Samples.uniform(r, 0.3, 3, n)
                   })
+          .tasks(Task.REGRESSION, Task.TIME_SERIES)
           .build(StudentTNllLoss::new);
 
   private final double df;
