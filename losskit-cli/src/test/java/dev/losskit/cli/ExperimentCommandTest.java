@@ -67,6 +67,6 @@ class ExperimentCommandTest {
   void anExperimentNameIsRequired() {
     Cli r = Cli.run("experiment");
     assertEquals(2, r.exitCode());
-    assertTrue(r.err().contains("box-regression, boosting"), r.err());
+    assertTrue(r.err().contains("forecasting, boosting"), r.err());
   }
 }
