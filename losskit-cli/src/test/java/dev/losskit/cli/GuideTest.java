@@ -41,7 +41,9 @@ class GuideTest {
         Cli.run("guide", "--task", "regression", "--outliers", "--goal", "realism", "--top", "2");
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().startsWith("Losses for regression with outliers in the targets"), r.out());
-    assertTrue(r.out().contains("1. huber"), r.out());
+    assertTrue(r.out().contains("1. mae"), r.out());
+    assertTrue(r.out().contains("2. huber"), r.out());
+    assertTrue(r.out().contains("[losskit experiment outliers]"), r.out());
     assertTrue(
         r.out().contains("./losskit eval huber --pred pred.npy --target target.npy"), r.out());
     assertTrue(

@@ -1,5 +1,6 @@
 package dev.losskit.guide;
 
+import dev.losskit.Task;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -31,7 +33,38 @@ public interface Evidence {
 
   /** The experiments whose results ship with losskit. */
   static List<Evidence> builtin() {
-    return List.of(new BoxRegressionEvidence());
+    Set<Task> regression = EnumSet.of(Task.REGRESSION, Task.TABULAR);
+    Set<Task> classification = EnumSet.of(Task.CLASSIFICATION, Task.TABULAR);
+    return List.of(
+        new BoxRegressionEvidence(),
+        new ComparisonEvidence(
+            "outliers",
+            regression,
+            Condition.OUTLIERS,
+            "MAE 30%",
+            false,
+            "diabetes, 30% of training targets corrupted, test MAE on clean targets"),
+        new ComparisonEvidence(
+            "imbalance",
+            classification,
+            Condition.SEVERE_IMBALANCE,
+            "F1",
+            true,
+            "breast cancer with 5% positives in training, test F1"),
+        new ComparisonEvidence(
+            "label-noise",
+            classification,
+            Condition.NOISY_LABELS,
+            "test acc 40%",
+            true,
+            "digits with 40% symmetric label noise, clean test accuracy"),
+        new ComparisonEvidence(
+            "forecasting",
+            EnumSet.of(Task.TIME_SERIES),
+            Condition.UNCERTAINTY,
+            "CRPS (19 quantiles)",
+            false,
+            "CO2 held-out tail, CRPS"));
   }
 
   /** The rows of a committed experiment table: header first; null when the file is absent. */
