@@ -71,7 +71,7 @@ class TrainingTest {
       boolean indexLabels = id.equals("cross-entropy");
       NDArray x = features(m, 0, TRAIN_ROWS);
       NDArray y = classes(m, 0, TRAIN_ROWS, indexLabels);
-      Run run = train(mlp(3), LosskitLoss.of(id), x, y, 60, 10, 0.01f);
+      Run run = train(mlp(3), LosskitLoss.of(id), x, y, 40, 12, 0.02f);
 
       double accuracy =
           accuracy(
@@ -79,6 +79,7 @@ class TrainingTest {
               classes(m, TRAIN_ROWS, 150, true),
               p -> p.argMax(1));
       run.close();
+      System.out.printf("%s: held-out accuracy %.3f%n", id, accuracy);
       assertFalls(id, run);
       assertTrue(accuracy >= 0.9, id + ": held-out accuracy " + accuracy);
     }
@@ -91,7 +92,7 @@ class TrainingTest {
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       NDArray x = features(m, 0, TRAIN_ROWS);
       NDArray y = virginica(m, 0, TRAIN_ROWS);
-      Run run = train(mlp(1), LosskitLoss.of(id), x, y, 60, 10, 0.01f);
+      Run run = train(mlp(1), LosskitLoss.of(id), x, y, 40, 12, 0.02f);
       // Every one of these losses scores "yes" by a positive output.
       double accuracy =
           accuracy(
@@ -99,6 +100,7 @@ class TrainingTest {
               virginica(m, TRAIN_ROWS, 150),
               p -> p.gt(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
       run.close();
+      System.out.printf("%s: held-out accuracy %.3f%n", id, accuracy);
       assertFalls(id, run);
       assertTrue(accuracy >= 0.9, id + ": held-out accuracy " + accuracy);
     }
@@ -146,7 +148,11 @@ class TrainingTest {
       run.close();
       System.out.printf("gaussian-nll: held-out mean squared error %.4f%n", mse);
       assertFalls("gaussian-nll", run);
-      assertTrue(mse < 0.05, "gaussian-nll: held-out mean squared error " + mse);
+      // The mean explains at least 95% of the held-out targets' variance.
+      double variance = meanSquared(data.testY.mean(), data.testY);
+      assertTrue(
+          mse < 0.05 * variance,
+          "gaussian-nll: held-out mean squared error " + mse + ", target variance " + variance);
     }
   }
 
@@ -232,7 +238,8 @@ class TrainingTest {
   }
 
   private static double meanSquared(NDArray pred, NDArray truth) {
-    return pred.reshape(truth.getShape()).sub(truth).square().mean().getFloat();
+    NDArray p = pred.getShape().size() == 1 ? pred : pred.reshape(truth.getShape());
+    return p.sub(truth).square().mean().getFloat();
   }
 
   private static NDArray features(NDManager m, int from, int to) {
