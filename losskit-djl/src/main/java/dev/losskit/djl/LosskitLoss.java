@@ -330,11 +330,17 @@ public final class LosskitLoss extends ai.djl.training.loss.Loss {
                 + " scalar), found none; use sum");
       }
       if (!spec.reductions().contains(reduction)) {
+        List<String> allowed = new ArrayList<>();
+        for (Reduction r : spec.reductions()) {
+          if (r != Reduction.NONE) {
+            allowed.add(r.id());
+          }
+        }
         throw new IllegalArgumentException(
             "reduction: "
                 + spec.id()
                 + " expects one of "
-                + spec.reductions()
+                + String.join(", ", allowed)
                 + ", found "
                 + reduction.id());
       }

@@ -203,6 +203,38 @@ class LosskitLossTest {
     }
   }
 
+  /** Model outputs are often views (a column of a wider output): they are read in row order. */
+  @Test
+  void stridedPredictions() {
+    LosskitLoss loss = LosskitLoss.of("huber");
+    try (NDManager m = manager.newSubManager()) {
+      NDArray wide = m.create(new float[] {1, 10, 2, 20, 3, 30}, new Shape(3, 2));
+      NDArray y = m.create(new float[] {0, 0, 5}, new Shape(3, 1));
+      NDArray column = wide.get(":, 1:2");
+      NDArray copy = m.create(new float[] {10, 20, 30}, new Shape(3, 1));
+      column.setRequiresGradient(true);
+      copy.setRequiresGradient(true);
+      float[][] grads = new float[2][];
+      float[] values = new float[2];
+      NDArray[] preds = {column, copy};
+      for (int i = 0; i < 2; i++) {
+        try (GradientCollector c = m.getEngine().newGradientCollector()) {
+          NDArray out = loss.evaluate(new NDList(y), new NDList(preds[i]));
+          values[i] = out.getFloat();
+          c.backward(out);
+        }
+        grads[i] = preds[i].getGradient().toFloatArray();
+      }
+      assertEquals(values[1], values[0]);
+      assertArrayEquals(grads[1], grads[0]);
+      double core =
+          Catalog.builtin()
+              .create("huber")
+              .value(Tensor.of(new float[] {10, 20, 30}), Tensor.of(new float[] {0, 0, 5}));
+      assertEquals((float) core, values[0]);
+    }
+  }
+
   @Test
   void sumAndBatchmean() {
     try (NDManager m = manager.newSubManager()) {
@@ -234,7 +266,9 @@ class LosskitLossTest {
         "none",
         "sum");
     assertMessage(
-        () -> LosskitLoss.builder("rmse").reduction(Reduction.SUM).build(), "reduction", "sum");
+        () -> LosskitLoss.builder("rmse").reduction(Reduction.SUM).build(),
+        "reduction",
+        "rmse expects one of mean, found sum");
     assertMessage(
         () -> LosskitLoss.builder("huber").predictions("prediction").build(),
         "predictions",
