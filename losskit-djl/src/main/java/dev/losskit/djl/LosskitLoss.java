@@ -70,7 +70,8 @@ import java.util.Map;
  * for nearly all, with PyTorch's denominators), or {@code sum} or {@code batchmean} where the loss
  * allows it. {@code none} is rejected: a trainer differentiates one number.
  *
- * <p>Instances are immutable; one may serve several trainers and threads.
+ * <p>The loss, reduction and binding are fixed when built; the only mutable state is the
+ * accumulators every DJL {@code Loss} keeps for its training listeners.
  */
 public final class LosskitLoss extends ai.djl.training.loss.Loss {
   private final Loss loss;
@@ -302,9 +303,12 @@ public final class LosskitLoss extends ai.djl.training.loss.Loss {
       return this;
     }
 
-    /** Fixes an input (class weights, a covariance) for every evaluation; it gets no gradient. */
+    /**
+     * Fixes an input (class weights, a covariance) for every evaluation, copied; it gets no
+     * gradient.
+     */
     public Builder input(String input, Tensor value) {
-      constants.put(input, value);
+      constants.put(input, value.copy());
       return this;
     }
 
