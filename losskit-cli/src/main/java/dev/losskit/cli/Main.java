@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       GradcheckCommand.class,
       ExperimentCommand.class,
       BenchCommand.class,
+      ReportCommand.class,
+      PlotCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
