@@ -108,10 +108,10 @@ public final class Measurements {
 
   private static List<String> cells(String line) {
     // "| `mse` | regression | ... |": the heading "|g| range" holds bars of its own.
-    String body = line.substring(2, line.length() - 2).replace("|g|", "\u0000g\u0000");
+    String body = line.substring(2, line.length() - 2).replace("|g|", "\uE000g\uE000");
     List<String> out = new ArrayList<>();
     for (String c : body.split(" \\| ", -1)) {
-      out.add(c.trim().replace("\u0000", "|"));
+      out.add(c.trim().replace("\uE000", "|"));
     }
     return out;
   }

@@ -73,6 +73,7 @@ public final class Sweep {
     }
     classes(spec).ifPresent(candidates::add);
     mask(spec).ifPresent(candidates::add);
+    pair(spec).ifPresent(candidates::add);
     scalar(spec).ifPresent(candidates::add);
     candidates.add(generic(spec, params));
     for (Sweep s : candidates) {
@@ -220,7 +221,10 @@ public final class Sweep {
     }
     int c = 3;
     Tensor[] fixed = new Tensor[in.size()];
-    boolean probability = isProbability(pred.domain());
+    // A single row of non-negative per-class values is a distribution (Gini impurity, entropy).
+    boolean probability =
+        isProbability(pred.domain())
+            || (in.size() == 1 && pred.domain() == InputDomain.NONNEGATIVE);
     if (in.size() > 1) {
       InputDomain t = in.get(1).domain();
       if (t == InputDomain.CLASS_INDEX || t == InputDomain.CLASS_INDEX_OR_PROBABILITY) {
@@ -335,6 +339,49 @@ public final class Sweep {
             sign,
             -6,
             6));
+  }
+
+  /**
+   * Embedding pairs with a label or a third embedding: the first embedding moved away from the
+   * second along one axis, so that x is their difference; labels say "similar".
+   */
+  private static java.util.Optional<Sweep> pair(LossSpec spec) {
+    List<InputSpec> in = spec.inputs();
+    if (in.size() < 3
+        || !in.get(0).shape().startsWith("(N, D)")
+        || !in.get(1).shape().startsWith("(N, D)")
+        || !in.get(0).differentiable()) {
+      return java.util.Optional.empty();
+    }
+    Tensor[] fixed = new Tensor[in.size()];
+    fixed[1] = Tensor.of(new float[] {1, 1}, 1, 2);
+    StringBuilder others = new StringBuilder(in.get(1).name()).append(" = (1, 1)");
+    for (int i = 2; i < in.size(); i++) {
+      InputSpec s = in.get(i);
+      if (s.optional()) {
+        continue;
+      }
+      if (s.shape().startsWith("(N, D)")) {
+        fixed[i] = Tensor.of(new float[] {1, 2}, 1, 2);
+        others.append(", ").append(s.name()).append(" = (1, 2)");
+      } else if (s.shape().equals("(N)")) {
+        fixed[i] = Tensor.of(new float[] {1}, 1);
+        others.append(", ").append(s.name()).append(" = 1");
+      } else {
+        return java.util.Optional.empty();
+      }
+    }
+    fixed[0] = Tensor.of(new float[] {1, 1}, 1, 2);
+    String name = in.get(0).name();
+    return java.util.Optional.of(
+        new Sweep(
+            name + " = (1 + x, 1), " + others,
+            fixed,
+            0,
+            new float[] {1, 1},
+            new float[] {1, 0},
+            -3,
+            3));
   }
 
   /** Elementwise regression: one prediction against target 1, other inputs at 1. */
