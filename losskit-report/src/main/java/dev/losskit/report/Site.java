@@ -314,10 +314,12 @@ public final class Site {
         .append("</p>\n");
     b.append("<ul class=\"traits\">\n");
     for (Trait t : Trait.values()) {
+      // Lacking NOT_DIFFERENTIABLE is the good case.
+      boolean good = s.has(t) != (t == Trait.NOT_DIFFERENTIABLE);
       b.append("<li class=\"")
-          .append(s.has(t) ? "yes" : "no")
+          .append(good ? "yes" : "no")
           .append("\">")
-          .append(s.has(t) ? "✔ " : "✘ ")
+          .append(good ? "✔ " : "✘ ")
           .append(esc(Snippets.trait(t, s.has(t))))
           .append("</li>\n");
     }
