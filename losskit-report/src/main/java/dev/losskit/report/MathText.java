@@ -55,8 +55,16 @@ public final class MathText {
       } else if (w.length() == 1 || SYMBOLS.contains(w)) {
         b.append(w);
       } else {
-        boolean spaceBefore = m.start() > 0 && Character.isWhitespace(s.charAt(m.start() - 1));
-        boolean spaceAfter = m.end() < s.length() && Character.isWhitespace(s.charAt(m.end()));
+        // A space beside a word stays a space, except where it would become the operand of a
+        // fraction, power or subscript ("dC / (C + eps)^2").
+        boolean spaceBefore =
+            m.start() > 0
+                && Character.isWhitespace(s.charAt(m.start() - 1))
+                && "/^_(".indexOf(previous(s, m.start())) < 0;
+        boolean spaceAfter =
+            m.end() < s.length()
+                && Character.isWhitespace(s.charAt(m.end()))
+                && "/^_)".indexOf(following(s, m.end())) < 0;
         b.append(spaceBefore ? "\\ " : "")
             .append('"')
             .append(w)
@@ -66,5 +74,25 @@ public final class MathText {
       at = m.end();
     }
     return b.append(s.substring(at)).toString();
+  }
+
+  /** The last non-blank character before {@code i}, or a space. */
+  private static char previous(String s, int i) {
+    for (int j = i - 1; j >= 0; j--) {
+      if (!Character.isWhitespace(s.charAt(j))) {
+        return s.charAt(j);
+      }
+    }
+    return ' ';
+  }
+
+  /** The first non-blank character from {@code i}, or a space. */
+  private static char following(String s, int i) {
+    for (int j = i; j < s.length(); j++) {
+      if (!Character.isWhitespace(s.charAt(j))) {
+        return s.charAt(j);
+      }
+    }
+    return ' ';
   }
 }

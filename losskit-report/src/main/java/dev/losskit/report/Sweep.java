@@ -343,7 +343,7 @@ public final class Sweep {
 
   /**
    * Embedding pairs with a label or a third embedding: the first embedding moved away from the
-   * second along one axis, so that x is their difference; labels say "similar".
+   * second along one axis, so that x is their difference; labels say "dissimilar".
    */
   private static java.util.Optional<Sweep> pair(LossSpec spec) {
     List<InputSpec> in = spec.inputs();
@@ -365,8 +365,11 @@ public final class Sweep {
         fixed[i] = Tensor.of(new float[] {1, 2}, 1, 2);
         others.append(", ").append(s.name()).append(" = (1, 2)");
       } else if (s.shape().equals("(N)")) {
-        fixed[i] = Tensor.of(new float[] {1}, 1);
-        others.append(", ").append(s.name()).append(" = 1");
+        // A dissimilar pair, where the margin (the parameter the variants change) acts.
+        float label =
+            s.domain() == InputDomain.SIGN || s.domain() == InputDomain.SIGN_OR_BINARY ? -1 : 0;
+        fixed[i] = Tensor.of(new float[] {label}, 1);
+        others.append(", ").append(s.name()).append(" = ").append((int) label);
       } else {
         return java.util.Optional.empty();
       }

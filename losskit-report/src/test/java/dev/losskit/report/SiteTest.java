@@ -142,7 +142,9 @@ class SiteTest {
         List.of("\"dl\"/\"dpred\"\\  = q_c - 1", "epsilon = 1"),
         MathText.asciiMath("dl/dpred = q_c - 1; eps = 1"));
     assertEquals(
-        List.of("\"label-smoothing\" + sum_c log q_c"),
+        List.of("\"label-smoothing\"\\  + sum_c log q_c"),
         MathText.asciiMath("label-smoothing + sum_c log q_c"));
+    // No space may become the operand of a fraction.
+    assertEquals(List.of("-\\ \"dC\" / (C + epsilon)^2"), MathText.asciiMath("- dC / (C + eps)^2"));
   }
 }
