@@ -145,6 +145,7 @@ class SiteTest {
         List.of("\"label-smoothing\"\\  + sum_c log q_c"),
         MathText.asciiMath("label-smoothing + sum_c log q_c"));
     // No space may become the operand of a fraction.
-    assertEquals(List.of("-\\ \"dC\" / (C + epsilon)^2"), MathText.asciiMath("- dC / (C + eps)^2"));
+    assertEquals(
+        List.of("- \\ \"dC\" / (C + epsilon)^2"), MathText.asciiMath("- dC / (C + eps)^2"));
   }
 }
