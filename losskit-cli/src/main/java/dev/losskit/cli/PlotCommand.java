@@ -68,7 +68,8 @@ final class PlotCommand implements Callable<Integer> {
     // Written beside the target and moved into place: no partial image on error.
     Path target = out.toAbsolutePath().normalize();
     Files.createDirectories(target.getParent());
-    Path tmp = Files.createTempFile(target.getParent(), ".plot-", ".tmp");
+    // A plain new file (the user's default permissions, unlike a temporary file's).
+    Path tmp = target.resolveSibling("." + target.getFileName() + "." + System.nanoTime() + ".tmp");
     try {
       Files.write(tmp, bytes);
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
