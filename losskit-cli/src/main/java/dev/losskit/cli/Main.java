@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       GradcheckCommand.class,
       ExperimentCommand.class,
       BenchCommand.class,
+      ReportCommand.class,
+      PlotCommand.class,
       GuideCommand.class,
       CommandLine.HelpCommand.class
     })
