@@ -5,32 +5,39 @@ import java.util.Locale;
 /** What is known about the data or the goal, beyond the task, that changes which loss to use. */
 public enum Condition {
   /** Some classes (or foreground pixels) are rare, but not extremely (roughly 1:10). */
-  MILD_IMBALANCE("mild class imbalance"),
+  MILD_IMBALANCE("mild class imbalance", "--imbalance mild"),
   /** A class (or the foreground) is very rare (roughly 1:100 or worse, small structures). */
-  SEVERE_IMBALANCE("severe class imbalance"),
+  SEVERE_IMBALANCE("severe class imbalance", "--imbalance severe"),
   /** Some targets are far off (gross errors, heavy tails). */
-  OUTLIERS("outliers in the targets"),
+  OUTLIERS("outliers in the targets", "--outliers"),
   /** Some class labels are wrong. */
-  NOISY_LABELS("noisy labels"),
+  NOISY_LABELS("noisy labels", "--noisy-labels"),
   /** The model should say how uncertain it is (intervals, distributions). */
-  UNCERTAINTY("uncertainty wanted"),
+  UNCERTAINTY("uncertainty wanted", "--uncertainty"),
   /** The score that matters is an overlap (IoU, Dice) rather than per-pixel accuracy. */
-  OVERLAP_METRIC("overlap-driven metric"),
+  OVERLAP_METRIC("overlap-driven metric", "--overlap"),
   /** The targets are non-negative counts or amounts with many zeros. */
-  COUNTS("count targets"),
+  COUNTS("count targets", "--counts"),
   /** The optimiser needs second derivatives (gradient boosting, Newton steps). */
-  NEEDS_HESSIAN("second derivatives needed"),
+  NEEDS_HESSIAN("second derivatives needed", "--hessian"),
   /** Image-to-image data without aligned pairs. */
-  UNPAIRED("unpaired data"),
+  UNPAIRED("unpaired data", "--unpaired"),
   /** Generated images should look real (sharp textures), even if not pixel-exact. */
-  REALISM("realism over fidelity"),
+  REALISM("realism over fidelity", "--goal realism"),
   /** Generated images should match the reference pixel for pixel. */
-  FIDELITY("fidelity over realism");
+  FIDELITY("fidelity over realism", "--goal fidelity");
 
   private final String description;
+  private final String option;
 
-  Condition(String description) {
+  Condition(String description, String option) {
     this.description = description;
+    this.option = option;
+  }
+
+  /** The option of {@code losskit guide} that states this condition. */
+  public String option() {
+    return option;
   }
 
   /** A short phrase for people. */

@@ -7,6 +7,11 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Task;
 import dev.losskit.Trait;
+import dev.losskit.guide.Condition;
+import dev.losskit.guide.Guide;
+import dev.losskit.guide.Ranking;
+import dev.losskit.guide.Recommendation;
+import dev.losskit.guide.Situation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,9 +60,47 @@ public final class Site {
   private final Catalog catalog;
   private final Measurements measurements;
 
+  /** Per loss id, where the guide ranks it among the first three (HTML list items). */
+  private final Map<String, List<String>> recommended;
+
   public Site(Catalog catalog, Measurements measurements) {
     this.catalog = catalog;
     this.measurements = measurements;
+    this.recommended = recommendations();
+  }
+
+  private static Map<String, List<String>> recommendations() {
+    Map<String, List<String>> out = new HashMap<>();
+    Guide guide = Guide.builtin();
+    for (Task task : Task.values()) {
+      List<Recommendation> base = guide.rank(Situation.of(task)).recommendations();
+      place(out, task, null, base);
+      for (Condition c : Condition.values()) {
+        Ranking r = guide.rank(Situation.of(task, c));
+        // A condition the guide has nothing to say about for this task repeats the base ranking.
+        if (!r.recommendations().equals(base)) {
+          place(out, task, c, r.recommendations());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void place(
+      Map<String, List<String>> out, Task task, Condition c, List<Recommendation> ranked) {
+    for (Recommendation r : ranked.subList(0, Math.min(3, ranked.size()))) {
+      String situation = task.id() + (c == null ? "" : ", " + c.description());
+      String command = "losskit guide --task " + task.id() + (c == null ? "" : " " + c.option());
+      out.computeIfAbsent(r.id(), k -> new ArrayList<>())
+          .add(
+              "<li>"
+                  + esc(situation)
+                  + ": rank "
+                  + r.rank()
+                  + " (<code>"
+                  + esc(command)
+                  + "</code>)</li>\n");
+    }
   }
 
   /**
@@ -324,6 +368,16 @@ public final class Site {
           .append("</li>\n");
     }
     b.append("</ul>\n");
+    List<String> places = recommended.getOrDefault(s.id(), List.of());
+    b.append("<h3>Where the guide recommends it</h3>\n");
+    if (places.isEmpty()) {
+      b.append("<p>Not among the guide's first three for any task and condition.</p>\n");
+    } else {
+      b.append("<p>Among the first three of <code>losskit guide</code>, which weighs the review's")
+          .append(" guidance with the project's experiments:</p>\n<ul>\n");
+      places.forEach(b::append);
+      b.append("</ul>\n");
+    }
     measured(b, s);
 
     b.append("<h2>References</h2>\n<ul>\n");
