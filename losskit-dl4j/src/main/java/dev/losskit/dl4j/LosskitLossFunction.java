@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
@@ -78,6 +79,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  */
 public final class LosskitLossFunction implements ILossFunction {
   private static final long serialVersionUID = 1L;
+
+  /** Losses that read neighbouring pixels or time steps, which DL4J's 2-D arrays do not keep. */
+  private static final Set<String> NEIGHBOURHOODS = Set.of("boundary", "soft-dtw");
 
   @JsonProperty("loss")
   private final String id;
@@ -170,7 +174,7 @@ public final class LosskitLossFunction implements ILossFunction {
               + target.name()
               + " is a model output too, not labels (e.g. a discriminator's outputs on fakes)");
     }
-    if (spec.family() == Family.IMAGE || pred.shape().startsWith("(N, T, D)")) {
+    if (spec.family() == Family.IMAGE || NEIGHBOURHOODS.contains(spec.id())) {
       return Optional.of(
           "it compares neighbourhoods of "
               + pred.shape()
@@ -195,7 +199,7 @@ public final class LosskitLossFunction implements ILossFunction {
   }
 
   /** Region losses lay classes along dim 1 of images; a row of C outputs is a 1x1 image. */
-  private static boolean isRegionLoss(LossSpec spec) {
+  static boolean isRegionLoss(LossSpec spec) {
     return spec.family() == Family.SEGMENTATION
         && spec.inputs().get(0).shape().startsWith("(N, C, d1, ..., dk), or binary masks");
   }
@@ -325,11 +329,20 @@ public final class LosskitLossFunction implements ILossFunction {
     int n = m.active.length;
     if (n > 0) {
       Tensor[] in = new Tensor[loss.spec().inputs().size()];
+      float[] labRows = gather(lab, labelWidth, m.active);
       in[0] = predTensor(gather(out, width, m.active), n, width);
-      in[1] = targetTensor(gather(lab, labelWidth, m.active), n, width, labelWidth);
-      int[] unreduced = loss.check(in);
-      boolean perRow = unreduced.length >= 1 && unreduced[0] == n;
-      boolean elementwise = Arrays.equals(unreduced, in[0].shape());
+      in[1] = targetTensor(labRows, n, width, labelWidth);
+      // A composite reduces each term on its own: no one denominator splits its score into
+      // unreduced values, and its own evaluation checks the inputs term by term.
+      boolean splits = loss.spec().family() != Family.COMPOSE;
+      int[] unreduced = splits ? unreducedShape(in, labRows, n, width, labelWidth) : new int[0];
+      int size = 1;
+      for (int d : unreduced) {
+        size *= d;
+      }
+      double den = splits ? loss.meanDenominator(in, size) : 0;
+      boolean perRow = splits && unreduced.length >= 1 && unreduced[0] == n;
+      boolean elementwise = splits && Arrays.equals(unreduced, in[0].shape());
       if (m.perOutput != null && !elementwise) {
         throw new IllegalArgumentException(
             "mask: "
@@ -337,17 +350,12 @@ public final class LosskitLossFunction implements ILossFunction {
                 + " couples the outputs of an example, so a per-output mask must mask whole"
                 + " examples (rows of equal values); found a row with both 0 and 1");
       }
-      int size = 1;
-      for (int d : unreduced) {
-        size *= d;
-      }
-      float[] values = new float[size];
+      float[] values = splits ? new float[size] : null;
       float[][] grads = new float[in.length][];
       if (withGradient) {
         grads[0] = new float[n * width];
       }
       double mean = loss.evaluate(Reduction.MEAN, in, values, withGradient ? grads : null);
-      double den = loss.meanDenominator(in, size);
       // losskit's mean is sum(values) / den; n times it is the summed score DL4J expects.
       double perValue = den > 0 ? n / den : 0;
       if (m.perOutput != null) {
@@ -406,6 +414,22 @@ public final class LosskitLossFunction implements ILossFunction {
       b.gradient = grad;
     }
     return b;
+  }
+
+  /**
+   * Checks the inputs and returns the unreduced shape; with one output and one label column the
+   * target may instead be one value per example ({@code in[1]} is replaced then).
+   */
+  private int[] unreducedShape(Tensor[] in, float[] labRows, int n, int width, int labelWidth) {
+    try {
+      return loss.check(in);
+    } catch (IllegalArgumentException e) {
+      if (labelWidth != 1 || width != 1) {
+        throw e;
+      }
+      in[1] = Tensor.of(labRows, n);
+      return loss.check(in);
+    }
   }
 
   private Tensor predTensor(float[] pred, int n, int width) {
