@@ -158,7 +158,7 @@ public final class LosskitLossFunction implements ILossFunction {
       return Optional.of(
           "it takes "
               + required.size()
-              + " required inputs ("
+              + (required.size() == 1 ? " required input (" : " required inputs (")
               + String.join(", ", names)
               + "), a DL4J loss function exactly two: the network's output and the labels");
     }
@@ -172,14 +172,18 @@ public final class LosskitLossFunction implements ILossFunction {
       return Optional.of(
           "its second input "
               + target.name()
-              + " is a model output too, not labels (e.g. a discriminator's outputs on fakes)");
+              + " takes gradients too: a second model output, not labels");
     }
-    if (spec.family() == Family.IMAGE || NEIGHBOURHOODS.contains(spec.id())) {
+    if (spec.family() == Family.IMAGE) {
       return Optional.of(
-          "it compares neighbourhoods of "
+          "it needs images "
               + pred.shape()
-              + " inputs, which DL4J flattens into rows of a 2-D array before a loss function"
-              + " sees them");
+              + ", and DL4J hands a loss function 2-D [examples, outputs] arrays");
+    }
+    if (NEIGHBOURHOODS.contains(spec.id())) {
+      return Optional.of(
+          "it reads neighbouring pixels or time steps, which DL4J's loss layers flatten into rows"
+              + " of a 2-D array before a loss function sees them");
     }
     if (!spec.reductions().contains(Reduction.MEAN)) {
       return Optional.of("it has no mean reduction to average over the minibatch");

@@ -104,10 +104,10 @@ class LosskitLossFunctionTest {
         Map.of(
             "gaussian-nll", "3 required inputs (pred, target, var)",
             "zero-one", "no gradient",
-            "ssim", "flattens into rows",
-            "boundary", "flattens into rows",
-            "gan-discriminator", "second input fake is a model output",
-            "entropy", "1 required inputs");
+            "ssim", "needs images (N, C, H, W)",
+            "boundary", "flatten into rows",
+            "gan-discriminator", "second input fake takes gradients too",
+            "entropy", "1 required input (pred)");
     for (Map.Entry<String, String> e : why.entrySet()) {
       IllegalArgumentException x =
           assertThrows(IllegalArgumentException.class, () -> LosskitLossFunction.of(e.getKey()));
@@ -184,7 +184,7 @@ class LosskitLossFunctionTest {
           1e-5,
           "score array, mask " + m);
       assertClose(
-          theirs.computeGradient(labels, pre, SOFTMAX, m),
+          theirs.computeGradient(labels, pre.dup(), SOFTMAX, m),
           ours.computeGradient(labels, pre, SOFTMAX, m),
           1e-5,
           "gradient, mask " + m);
@@ -193,7 +193,8 @@ class LosskitLossFunctionTest {
 
   @Test
   void bceIsDl4jBinaryXentPerOutput() {
-    // DL4J's binary cross-entropy sums over outputs, losskit's bce averages them.
+    // DL4J's binary cross-entropy sums over outputs, losskit's bce averages them. DL4J's own loss
+    // runs the activation's backprop in place on preOutput: it gets a copy.
     INDArray pre = random(5, 5, 2);
     INDArray labels = probabilities(6, 5, 2);
     INDArray mask = column(1, 0, 1, 1, 1);
@@ -204,7 +205,7 @@ class LosskitLossFunctionTest {
         ours.computeScore(labels, pre, SIGMOID, mask, true),
         1e-5);
     assertClose(
-        theirs.computeGradient(labels, pre, SIGMOID, mask).div(2),
+        theirs.computeGradient(labels, pre.dup(), SIGMOID, mask).div(2),
         ours.computeGradient(labels, pre, SIGMOID, mask),
         1e-5,
         "gradient");
