@@ -44,18 +44,18 @@ class TrainingTest {
     }
     double after = net.score(iris);
     double accuracy = accuracy(net, iris);
-    assertTrue(
-        after < 0.5 * before,
+    String what =
         id
             + ": loss "
             + before
             + " -> "
             + after
-            + " (accuracy "
+            + ", accuracy "
             + accuracyBefore
             + " -> "
-            + accuracy
-            + ")");
+            + accuracy;
+    System.out.println(what);
+    assertTrue(after < 0.5 * before, what);
     assertTrue(accuracy > 0.9, what);
   }
 
