@@ -1,5 +1,6 @@
 package dev.losskit.dl4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -13,8 +14,11 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.activations.Activation;
@@ -23,6 +27,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
  * Real training runs: small DL4J networks trained with catalogue losses through the adapter, on
@@ -83,8 +89,63 @@ class TrainingTest {
             + errorBefore
             + " -> "
             + error;
+    System.out.println(what);
     assertTrue(after < 0.8 * before, what);
     assertTrue(error < 0.5 * errorBefore, what);
+  }
+
+  @Test
+  void masksOfARecurrentNetworkActAsDl4jsOwnLoss() {
+    // An RNN output layer hands the loss [examples x steps, outputs] rows and a per-row mask.
+    Random r = new Random(7);
+    int n = 4;
+    int steps = 5;
+    INDArray x = Nd4j.create(DataType.FLOAT, n, 2, steps);
+    INDArray y = Nd4j.create(DataType.FLOAT, n, 3, steps);
+    INDArray mask = Nd4j.ones(DataType.FLOAT, n, steps);
+    for (int i = 0; i < n; i++) {
+      for (int t = 0; t < steps; t++) {
+        x.putScalar(new int[] {i, 0, t}, r.nextGaussian());
+        x.putScalar(new int[] {i, 1, t}, r.nextGaussian());
+        for (int j = 0; j < 3; j++) {
+          y.putScalar(new int[] {i, j, t}, r.nextGaussian());
+        }
+        if (t >= steps - i) {
+          mask.putScalar(i, t, 0f); // sequences of lengths 5, 4, 3, 2
+          y.putScalar(new int[] {i, 0, t}, 0f);
+        }
+      }
+    }
+    DataSet d = new DataSet(x, y, null, mask);
+    MultiLayerNetwork ours = recurrent(LosskitLossFunction.of("mse"));
+    MultiLayerNetwork theirs = recurrent(new LossMSE());
+    assertEquals(theirs.score(d), ours.score(d), 1e-6);
+    ours.fit(d);
+    theirs.fit(d);
+    double diff = ours.params().sub(theirs.params()).amaxNumber().doubleValue();
+    assertTrue(diff < 1e-6, "parameters after one step differ by " + diff);
+    assertEquals(theirs.score(d), ours.score(d), 1e-6);
+  }
+
+  private static MultiLayerNetwork recurrent(ILossFunction loss) {
+    MultiLayerConfiguration conf =
+        new NeuralNetConfiguration.Builder()
+            .seed(3)
+            .dataType(DataType.FLOAT)
+            .weightInit(WeightInit.XAVIER)
+            .updater(new Adam(0.05))
+            .list()
+            .layer(new SimpleRnn.Builder().nIn(2).nOut(6).activation(Activation.TANH).build())
+            .layer(
+                new RnnOutputLayer.Builder(loss)
+                    .nIn(6)
+                    .nOut(3)
+                    .activation(Activation.IDENTITY)
+                    .build())
+            .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
   }
 
   private static MultiLayerNetwork network(
