@@ -544,29 +544,21 @@ public final class LosskitLossFunction implements ILossFunction {
                 + "] (per output), found shape "
                 + Arrays.toString(mask.shape()));
       }
+      // A row with any output kept is evaluated; a per-output mask then zeroes the others.
       boolean wholeRows = true;
-      int kept = 0;
+      int[] kept = new int[rows];
+      int count = 0;
       for (int i = 0; i < rows; i++) {
-        for (int j = 1; j < per; j++) {
+        boolean any = false;
+        for (int j = 0; j < per; j++) {
           wholeRows &= m[i * per + j] == m[i * per];
-        }
-        // A row with any output kept is evaluated; a per-output mask zeroes the rest.
-        boolean any = false;
-        for (int j = 0; j < per; j++) {
-          any |= m[i * per + j] != 0;
-        }
-        kept += any ? 1 : 0;
-      }
-      int[] active = new int[kept];
-      for (int i = 0, k = 0; i < rows; i++) {
-        boolean any = false;
-        for (int j = 0; j < per; j++) {
           any |= m[i * per + j] != 0;
         }
         if (any) {
-          active[k++] = i;
+          kept[count++] = i;
         }
       }
+      int[] active = Arrays.copyOf(kept, count);
       return new Masking(active, wholeRows ? null : m);
     }
   }
