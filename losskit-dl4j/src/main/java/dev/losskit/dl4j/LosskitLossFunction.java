@@ -49,11 +49,12 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  *   <li>Labels of the output's shape are passed as they are, except for losses that take class
  *       indices ({@code nll}, {@code softmax-focal}, {@code arcface}, ...): their labels are
  *       one-hot rows, or one column of class indices. One label column for a wider output is one
- *       target per example ({@code multi-quantile}, {@code crps-ensemble}, class indices).
- *   <li>Region losses (the {@code dice} family, {@code boundary}) read {@code [rows, C]} as rows of
- *       {@code C} classes, that is as {@code (rows, C, 1, 1)}: with {@code CnnLossLayer}, whose
- *       rows are the pixels of the minibatch, that is the loss of the whole minibatch's masks, as
- *       losskit computes it on {@code (N, C, H, W)}; with {@code C = 1} a binary mask.
+ *       target per example ({@code multi-quantile}, {@code crps-ensemble}, class indices). Ignored
+ *       targets ({@code ignore-index}) have no place in one-hot labels: mask those examples.
+ *   <li>Region losses (the {@code dice} family) read {@code [rows, C]} as rows of {@code C}
+ *       classes, that is as {@code (rows, C, 1, 1)}: with {@code CnnLossLayer}, whose rows are the
+ *       pixels of the minibatch, that is the loss of the whole minibatch's masks, as losskit
+ *       computes it on {@code (N, C, H, W)}; with {@code C = 1} a binary mask.
  * </ul>
  *
  * <h2>Averaging, masks, and how they map to losskit's reductions</h2>
@@ -64,8 +65,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * masked out, {@code L}, and reports {@code n L} as the summed score: without masks, {@code
  * computeScore(average = true)} is exactly losskit's {@code mean}, and {@code computeGradient / N}
  * its gradient. For an elementwise loss this divides by the number of outputs as DL4J's {@code
- * LossMSE} does; for a loss of whole minibatches ({@code dice}, {@code rmse}) each example's score
- * is {@code L}.
+ * LossMSE} does; for a loss of whole minibatches ({@code dice}, {@code rmse}) and for composites
+ * ({@code weighted-sum}, whose terms have their own denominators) each example's score is {@code
+ * L}.
  *
  * <p>A per-example mask ({@code [N, 1]}, or {@code [N, nOut]} constant along each row) of 0s and 1s
  * removes masked examples before the loss is evaluated, so they change neither the value nor the
