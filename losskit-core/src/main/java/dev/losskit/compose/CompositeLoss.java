@@ -324,8 +324,9 @@ abstract class CompositeLoss extends AbstractLoss {
    * Evaluates every term with the reduction and returns {@code sum_i coef[i] R_i}, where {@code
    * R_i} is term i's reduced value, written into {@code reduced[i]}. Gradients of the composite's
    * inputs that terms read are overwritten with {@code scale sum_i coef[i] dR_i/dinput}; {@code
-   * values} (reduction none) with {@code sum_i coef[i] l_i}. One gradient scratch array per input
-   * and one value accumulator are allocated per call.
+   * values} with {@code sum_i coef[i] l_i} when the terms share their unreduced shape, otherwise
+   * (its one element) with the returned total. One gradient scratch array per input and one value
+   * accumulator are allocated per call.
    */
   final double computeTerms(
       Reduction reduction,
@@ -339,6 +340,7 @@ abstract class CompositeLoss extends AbstractLoss {
     float[] termValues = values == null ? null : new float[values.length];
     boolean[] written = new boolean[in.length];
     float[][] scratch = new float[in.length][];
+    boolean scalarValue = false;
     double total = 0;
     for (int i = 0; i < terms.size(); i++) {
       Wired w = terms.get(i);
@@ -369,7 +371,10 @@ abstract class CompositeLoss extends AbstractLoss {
           }
         }
       }
-      double s = kernel.compute(ti, termValues, tg, scale * coef[i] * per);
+      // Terms of different unreduced shapes make the composite's unreduced value one number.
+      boolean sameShape = termValues != null && size == termValues.length;
+      scalarValue |= termValues != null && !sameShape;
+      double s = kernel.compute(ti, sameShape ? termValues : null, tg, scale * coef[i] * per);
       reduced[i] = s * per;
       total += coef[i] * reduced[i];
       if (tg != null) {
@@ -389,7 +394,7 @@ abstract class CompositeLoss extends AbstractLoss {
           }
         }
       }
-      if (acc != null) {
+      if (acc != null && sameShape) {
         double c = coef[i];
         for (int e = 0; e < acc.length; e++) {
           acc[e] += c * termValues[e];
@@ -403,7 +408,9 @@ abstract class CompositeLoss extends AbstractLoss {
         }
       }
     }
-    if (acc != null) {
+    if (scalarValue) {
+      values[0] = (float) total;
+    } else if (acc != null) {
       for (int e = 0; e < acc.length; e++) {
         values[e] = (float) acc[e];
       }

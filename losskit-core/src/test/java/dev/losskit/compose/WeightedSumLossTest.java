@@ -443,6 +443,25 @@ class WeightedSumLossTest extends LossContractTest {
   }
 
   @Test
+  void termsOfDifferentUnreducedShapesFillTheOneValueWithTheTotal() {
+    // cross-entropy's unreduced values are per sample, mse's per element: the composite's is one.
+    SplittableRandom r = new SplittableRandom(8);
+    Tensor pred = Samples.normal(r, 2, 6, 3);
+    Tensor target = Samples.simplex(r, 6, 3);
+    Loss loss = loss("cross-entropy:1,mse:1");
+    Tensor[] in = inputs(pred, target);
+    for (Reduction red : List.of(Reduction.MEAN, Reduction.SUM)) {
+      float[] values = {Float.NaN};
+      float[][] grads = new float[in.length][];
+      grads[0] = new float[pred.size()];
+      double v = loss.evaluate(red, in, values, grads);
+      assertEquals(loss.value(red, in), v, 1e-9 * Math.abs(v), red.id());
+      assertEquals((float) v, values[0], red.id());
+      assertArrayEquals(loss.evaluate(red, in).grad(0).data(), grads[0], red.id());
+    }
+  }
+
+  @Test
   void gradientsOfEveryInputAreTheWeightedSumsOfTheTerms() {
     SplittableRandom r = new SplittableRandom(5);
     Tensor pred = Samples.normal(r, 2, 6, 4);
