@@ -2,6 +2,7 @@ package dev.losskit.spark;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import scala.Tuple2;
 import scala.collection.Iterator;
@@ -13,8 +14,39 @@ import scala.collection.Iterator;
 final class Arguments {
   private Arguments() {}
 
-  /** The call for these arguments; {@code columns} receives the column values. */
+  /** The arguments of a recent call on this thread and their call: rows repeat them. */
+  private record Recent(String function, Object id, Object options, int count, LossCall call) {
+    boolean matches(String f, Object[] args, Object opts) {
+      return count == args.length
+          && function.equals(f)
+          && Objects.equals(id, args[0])
+          && Objects.equals(options, opts);
+    }
+  }
+
+  /** A few calls per thread, enough for the losskit functions of one query. */
+  private static final int RECENT = 8;
+
+  private static final ThreadLocal<Recent[]> RECENT_CALLS =
+      ThreadLocal.withInitial(() -> new Recent[RECENT]);
+
+  /** The call for these arguments. */
   static LossCall call(String function, Object[] args) {
+    Object last = args.length > 0 ? args[args.length - 1] : null;
+    Object options = last instanceof scala.collection.Map<?, ?> ? last : null;
+    Recent[] recent = RECENT_CALLS.get();
+    for (Recent r : recent) {
+      if (r != null && r.matches(function, args, options)) {
+        return r.call;
+      }
+    }
+    LossCall call = lookUp(function, args);
+    System.arraycopy(recent, 0, recent, 1, RECENT - 1);
+    recent[0] = new Recent(function, args[0], options, args.length, call);
+    return call;
+  }
+
+  private static LossCall lookUp(String function, Object[] args) {
     if (args.length < 2) {
       throw new IllegalArgumentException(
           function + ": expected (id, input..., [options]), found " + args.length + " argument(s)");

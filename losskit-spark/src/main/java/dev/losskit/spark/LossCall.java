@@ -279,6 +279,9 @@ final class LossCall {
   }
 
   private static int[] parseShape(String key, String v) {
+    if (v.isBlank()) {
+      return new int[0]; // a scalar
+    }
     String[] parts = v.split(",", -1);
     int[] shape = new int[parts.length];
     for (int i = 0; i < parts.length; i++) {
