@@ -3,12 +3,12 @@ package dev.losskit.spark;
 import org.apache.spark.sql.SparkSession;
 
 /** One local Spark session for all tests of the module: starting Spark costs seconds. */
-final class SparkTestSession {
+public final class SparkTestSession {
   private static SparkSession spark;
 
   private SparkTestSession() {}
 
-  static synchronized SparkSession get() {
+  public static synchronized SparkSession get() {
     if (spark == null) {
       spark =
           SparkSession.builder()

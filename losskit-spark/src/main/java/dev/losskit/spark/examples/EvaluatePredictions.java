@@ -3,6 +3,8 @@ package dev.losskit.spark.examples;
 import dev.losskit.spark.LosskitFunctions;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -43,22 +45,25 @@ public final class EvaluatePredictions {
       if (a.size() == 3) {
         generate(spark, Long.parseLong(a.get(1)), path);
       }
-      LosskitFunctions.register(spark);
-      spark.read().parquet(path).createOrReplaceTempView("predictions");
-      spark
-          .sql(
-              "SELECT key, count(*) AS rows,"
-                  + " losskit_agg('mse', pred, target).value AS mse,"
-                  + " losskit_agg('mae', pred, target).value AS mae,"
-                  + " losskit_agg('huber', pred, target, map('delta', '0.5')).value AS huber,"
-                  + " losskit_agg('bce-with-logits', logits[0], CAST(label = 0 AS DOUBLE)).value"
-                  + "   AS bce_first_class,"
-                  + " losskit_agg('cross-entropy', logits, label, map('mode', 'skip')) AS ce"
-                  + " FROM predictions GROUP BY key ORDER BY key")
-          .show(100, false);
+      evaluate(spark, path).show(100, false);
     } finally {
       spark.stop();
     }
+  }
+
+  /** The losses of the predictions at {@code path} per key, one row per key in key order. */
+  public static Dataset<Row> evaluate(SparkSession spark, String path) {
+    LosskitFunctions.register(spark);
+    spark.read().parquet(path).createOrReplaceTempView("predictions");
+    return spark.sql(
+        "SELECT key, count(*) AS rows,"
+            + " losskit_agg('mse', pred, target).value AS mse,"
+            + " losskit_agg('mae', pred, target).value AS mae,"
+            + " losskit_agg('huber', pred, target, map('delta', '0.5')).value AS huber,"
+            + " losskit_agg('bce-with-logits', logits[0], CAST(label = 0 AS DOUBLE)).value"
+            + "   AS bce_first_class,"
+            + " losskit_agg('cross-entropy', logits, label, map('mode', 'skip')) AS ce"
+            + " FROM predictions GROUP BY key ORDER BY key");
   }
 
   /**
@@ -66,7 +71,7 @@ public final class EvaluatePredictions {
    * favour the true class (the noise is a hash of the row id, so the file is the same every time);
    * one row in 100000 has a label out of range, to show the skip counts.
    */
-  static void generate(SparkSession spark, long rows, String path) {
+  public static void generate(SparkSession spark, long rows, String path) {
     spark
         .sql(
             "SELECT concat('store-', id % 8) AS key,"
