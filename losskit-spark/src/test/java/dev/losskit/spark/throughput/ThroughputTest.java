@@ -66,7 +66,7 @@ class ThroughputTest {
     results.add(
         time(
             "log loss",
-            "plain SQL avg(max(x, 0) - x y + log1p(exp(-|x|)))",
+            "plain SQL avg(greatest(x, 0) - x y + log1p(exp(-abs(x))))",
             () ->
                 sql(
                     spark,
