@@ -12,8 +12,10 @@ import java.util.Map;
 /**
  * The committed measurements the report shows, read rather than re-measured: the table of {@code
  * docs/computational-evaluation.md} (written by {@code ./losskit bench --format markdown}) and the
- * curves of {@code docs/experiments/*.csv} (written by {@code ./losskit experiment NAME --out}).
- * Both are packaged with this module from the repository's {@code docs/} folder at build time.
+ * results of {@code docs/experiments/*.csv} (written by {@code ./losskit experiment NAME --out}):
+ * curves (a numeric first column, one column per loss) and comparisons (rows {@code
+ * loss,metric,rep,value}); other layouts are left to docs/experiments.md. Both are packaged with
+ * this module from the repository's {@code docs/} folder at build time.
  */
 public final class Measurements {
   /** How to regenerate the bench figures. */
@@ -40,15 +42,54 @@ public final class Measurements {
     }
   }
 
+  /**
+   * One training experiment's comparison: per loss variant (e.g. {@code "cross-entropy
+   * label-smoothing=0.1"}), per metric, the values over repetitions.
+   */
+  public record Comparison(String name, Map<String, Map<String, List<Double>>> values) {
+    /** The metrics, in file order. */
+    public List<String> metrics() {
+      List<String> out = new ArrayList<>();
+      for (Map<String, List<Double>> m : values.values()) {
+        for (String k : m.keySet()) {
+          if (!out.contains(k)) {
+            out.add(k);
+          }
+        }
+      }
+      return out;
+    }
+
+    /** Whether a variant of {@code id} is compared (a label is the id, then its parameters). */
+    public boolean includes(String id) {
+      for (String label : values.keySet()) {
+        if (label.equals(id) || label.startsWith(id + " ")) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The command that regenerates it. */
+    public String command() {
+      return "./losskit experiment " + name + " --out docs/experiments/" + name + ".csv";
+    }
+  }
+
   private final List<String> benchHeader;
   private final Map<String, List<String>> benchRows;
   private final List<Experiment> experiments;
+  private final List<Comparison> comparisons;
 
   private Measurements(
-      List<String> benchHeader, Map<String, List<String>> benchRows, List<Experiment> experiments) {
+      List<String> benchHeader,
+      Map<String, List<String>> benchRows,
+      List<Experiment> experiments,
+      List<Comparison> comparisons) {
     this.benchHeader = benchHeader;
     this.benchRows = benchRows;
     this.experiments = experiments;
+    this.comparisons = comparisons;
   }
 
   /** The measurements packaged with the report. */
@@ -70,10 +111,19 @@ public final class Measurements {
       }
     }
     List<Experiment> exps = new ArrayList<>();
+    List<Comparison> comps = new ArrayList<>();
     for (String name : experimentNames()) {
-      exps.add(csv(name, read(ROOT + "experiments/" + name + ".csv")));
+      String text = read(ROOT + "experiments/" + name + ".csv");
+      if (text == null) {
+        throw new IllegalStateException("experiment " + name + ": its CSV is not packaged");
+      }
+      if (text.startsWith("loss,metric,rep,value")) {
+        comps.add(comparison(name, text));
+      } else if (text.split("\n", 3).length > 1 && isNumber(text.split("\n", 3)[1].split(",")[0])) {
+        exps.add(csv(name, text));
+      }
     }
-    return new Measurements(header, rows, exps);
+    return new Measurements(header, rows, exps, comps);
   }
 
   /**
@@ -93,6 +143,17 @@ public final class Measurements {
 
   public List<Experiment> experiments() {
     return experiments;
+  }
+
+  /** The comparisons that include a variant of {@code id}. */
+  public List<Comparison> comparisonsOf(String id) {
+    List<Comparison> out = new ArrayList<>();
+    for (Comparison c : comparisons) {
+      if (c.includes(id)) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   /** The experiments that include {@code id} as a curve. */
@@ -116,10 +177,31 @@ public final class Measurements {
     return out;
   }
 
-  private static Experiment csv(String name, String text) {
-    if (text == null) {
-      throw new IllegalStateException("experiment " + name + ": its CSV is not packaged");
+  private static boolean isNumber(String s) {
+    try {
+      Double.parseDouble(s.trim());
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
     }
+  }
+
+  private static Comparison comparison(String name, String text) {
+    Map<String, Map<String, List<Double>>> values = new LinkedHashMap<>();
+    String[] lines = text.split("\n");
+    for (int i = 1; i < lines.length; i++) {
+      String[] f = lines[i].trim().split(",");
+      if (f.length == 4) {
+        values
+            .computeIfAbsent(f[0], k -> new LinkedHashMap<>())
+            .computeIfAbsent(f[1], k -> new ArrayList<>())
+            .add(Double.parseDouble(f[3]));
+      }
+    }
+    return new Comparison(name, values);
+  }
+
+  private static Experiment csv(String name, String text) {
     String[] lines = text.split("\n");
     String[] head = lines[0].trim().split(",");
     List<String> columns = new ArrayList<>(List.of(head).subList(1, head.length));

@@ -451,6 +451,9 @@ public final class Site {
                   .append("</td></tr>\n"));
       b.append("</tbody></table>\n");
     }
+    for (Measurements.Comparison c : measurements.comparisonsOf(s.id())) {
+      comparison(b, c, s.id());
+    }
     for (Measurements.Experiment e : measurements.experimentsOf(s.id())) {
       b.append("<h3>Experiment: ").append(esc(e.name())).append("</h3>\n");
       b.append("<figure class=\"plot\">")
@@ -565,6 +568,47 @@ public final class Site {
               + "</a>");
     }
     return String.join(" ", out);
+  }
+
+  /** A comparison table: every loss of the experiment, mean ± sd per metric, this loss marked. */
+  private void comparison(StringBuilder b, Measurements.Comparison c, String id) {
+    b.append("<h3>Experiment: ").append(esc(c.name())).append("</h3>\n");
+    b.append("<table class=\"bench\"><thead><tr><th>loss</th>");
+    List<String> metrics = c.metrics();
+    for (String m : metrics) {
+      b.append("<th>").append(esc(m)).append("</th>");
+    }
+    b.append("</tr></thead><tbody>\n");
+    c.values()
+        .forEach(
+            (label, byMetric) -> {
+              boolean mine = label.equals(id) || label.startsWith(id + " ");
+              b.append("<tr").append(mine ? " class=\"this\"" : "").append("><td>");
+              b.append(esc(label)).append("</td>");
+              for (String m : metrics) {
+                List<Double> xs = byMetric.getOrDefault(m, List.of());
+                b.append("<td>").append(xs.isEmpty() ? "" : meanAndSd(xs)).append("</td>");
+              }
+              b.append("</tr>\n");
+            });
+    b.append("</tbody></table>\n<p>Mean ± standard deviation over repetitions; see")
+        .append(" <code>docs/experiments.md</code>. Regenerate: <code>")
+        .append(esc(c.command()))
+        .append("</code>.</p>\n");
+  }
+
+  private static String meanAndSd(List<Double> xs) {
+    double mean = 0;
+    for (double x : xs) {
+      mean += x;
+    }
+    mean /= xs.size();
+    double ss = 0;
+    for (double x : xs) {
+      ss += (x - mean) * (x - mean);
+    }
+    double sd = xs.size() > 1 ? Math.sqrt(ss / (xs.size() - 1)) : 0;
+    return fmt(mean) + " ± " + fmt(sd);
   }
 
   private static String link(String id, String dir) {

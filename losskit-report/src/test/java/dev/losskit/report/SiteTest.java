@@ -131,6 +131,23 @@ class SiteTest {
   }
 
   @Test
+  void trainingComparisonsAndGuideRanksAppearOnTheLossPages() throws IOException {
+    Measurements m = Measurements.packaged();
+    Measurements.Comparison noise = m.comparisonsOf("generalized-ce").get(0);
+    assertEquals("label-noise", noise.name());
+    assertTrue(noise.metrics().contains("test acc 40%"), noise.metrics().toString());
+    assertTrue(m.comparisonsOf("cross-entropy").contains(noise), "label-smoothing variant");
+    String page = Files.readString(SITE.resolve("losses/generalized-ce.html"));
+    assertTrue(page.contains("<h3>Experiment: label-noise</h3>"), "comparison table");
+    assertTrue(page.contains("<tr class=\"this\"><td>generalized-ce</td>"), "this loss marked");
+    assertTrue(
+        page.contains(
+            "classification, noisy labels: rank 2 (<code>losskit guide --task"
+                + " classification --noisy-labels</code>)"),
+        "guide rank");
+  }
+
+  @Test
   void plainMathBecomesAsciiMathWithWordsAsText() {
     assertEquals(
         List.of(
