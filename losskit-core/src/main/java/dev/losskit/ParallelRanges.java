@@ -17,10 +17,12 @@ final class ParallelRanges {
   static final int CHUNK = 1 << 15;
 
   /**
-   * Inputs of fewer units stay on the calling thread. Measured with {@code losskit bench} on two
-   * cores: at 2^16 elements splitting mse gained nothing, at 2^17 and above it gained 1.3 to 1.8x;
-   * losses with transcendental functions gain from about 2^14, but one threshold keeps the rule
-   * simple and no loss slower than before.
+   * Inputs of fewer units stay on the calling thread. Measured (split against single thread, best
+   * of 7 runs, vector kernels) on the shared two-core machine at a load average of about 20: below
+   * 2^14 elements splitting always lost (a hand-off costs microseconds, mse costs 0.25 ns per
+   * element); from 2^14 up log-cosh gained up to 1.3x, while mse, memory-bound, gained nothing on
+   * the loaded machine (0.6 to 1.1x). 2^17 (four chunks, about 30 us of mse) is provisional:
+   * re-measure on a quiet machine, where the second core is free.
    */
   static final int THRESHOLD = 1 << 17;
 

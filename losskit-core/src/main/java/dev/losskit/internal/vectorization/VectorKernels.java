@@ -3,25 +3,29 @@ package dev.losskit.internal.vectorization;
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.EXPM1;
+import static jdk.incubator.vector.VectorOperators.F2D;
 import static jdk.incubator.vector.VectorOperators.LOG;
 import static jdk.incubator.vector.VectorOperators.LOG1P;
 import static jdk.incubator.vector.VectorOperators.POW;
 
 import dev.losskit.internal.Numerics;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The kernels on the Vector API: float lanes of the widest species the CPU has, transcendental
  * functions through the JDK's vectorised math stubs, and double accumulation of partial sums.
  *
- * <p>Each loop sums the values of a block of {@link #BLOCK} elements in a float vector and folds it
- * into a double, so that the sum keeps about 1e-6 relative accuracy at any size. A block whose
- * float sum is not finite (float overflow where double does not overflow: residuals beyond 1e19,
- * exponentials beyond 88) is recomputed by the scalar kernel, as is the tail shorter than one
- * vector: results on extreme inputs are those of the double path.
+ * <p>Each loop computes the values in float lanes, adds them to double lanes and folds those into
+ * one double every {@link #BLOCK} elements: the sum carries each value's float rounding (about 1e-7
+ * relative) and double rounding only, at any size. A block whose sum is not finite (float overflow
+ * where double does not overflow: residuals beyond 1e19, exponentials beyond 88) is recomputed by
+ * the scalar kernel, as is the tail shorter than one vector: results on extreme inputs are those of
+ * the double path.
  *
  * <p>Loaded only by {@link Vectorization}, reflectively, when the JVM has the module.
  */
@@ -29,7 +33,11 @@ final class VectorKernels implements Kernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
 
-  /** Elements per float partial sum: each lane adds at most 64 values in float (for 4 lanes). */
+  /** Double lanes of the same width: each float vector of values widens into two of them. */
+  private static final VectorSpecies<Double> D =
+      VectorSpecies.of(double.class, VectorShape.forBitSize(S.vectorBitSize()));
+
+  /** Elements per partial sum: the unit of the fallback to double on float overflow. */
   private static final int BLOCK = 256;
 
   private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
@@ -52,6 +60,16 @@ final class VectorKernels implements Kernels {
     return "VectorKernels[" + S + "]";
   }
 
+  /**
+   * Adds float values to double lanes. Summing in double keeps the sum exact up to each value's own
+   * float rounding, so that a change in one element changes the sum by exactly its change in value
+   * (finite differences of the value, as the gradient checker takes, stay meaningful).
+   */
+  private static DoubleVector accumulate(DoubleVector acc, FloatVector l) {
+    return acc.add((DoubleVector) l.convertShape(F2D, D, 0))
+        .add((DoubleVector) l.convertShape(F2D, D, 1));
+  }
+
   private static FloatVector load(float[] a, int i) {
     return FloatVector.fromArray(S, a, i);
   }
@@ -69,11 +87,11 @@ final class VectorKernels implements Kernels {
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      FloatVector acc = FloatVector.zero(S);
+      DoubleVector acc = DoubleVector.zero(D);
       for (int i = start; i < end; i += L) {
         FloatVector r = load(p, i).sub(load(t, i));
         FloatVector l = r.mul(r);
-        acc = acc.add(l);
+        acc = accumulate(acc, l);
         if (values != null) {
           l.intoArray(values, i);
         }
@@ -96,11 +114,11 @@ final class VectorKernels implements Kernels {
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      FloatVector acc = FloatVector.zero(S);
+      DoubleVector acc = DoubleVector.zero(D);
       for (int i = start; i < end; i += L) {
         FloatVector r = load(p, i).sub(load(t, i));
         FloatVector l = r.abs();
-        acc = acc.add(l);
+        acc = accumulate(acc, l);
         if (values != null) {
           l.intoArray(values, i);
         }
@@ -134,13 +152,13 @@ final class VectorKernels implements Kernels {
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      FloatVector acc = FloatVector.zero(S);
+      DoubleVector acc = DoubleVector.zero(D);
       for (int i = start; i < end; i += L) {
         FloatVector r = load(p, i).sub(load(t, i));
         FloatVector a = r.abs();
         VectorMask<Float> quadratic = a.lt(b);
         FloatVector l = a.sub(halfBeta).blend(r.mul(r).mul(halfInvBeta), quadratic);
-        acc = acc.add(l);
+        acc = accumulate(acc, l);
         if (values != null) {
           l.intoArray(values, i);
         }
@@ -171,7 +189,7 @@ final class VectorKernels implements Kernels {
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      FloatVector acc = FloatVector.zero(S);
+      DoubleVector acc = DoubleVector.zero(D);
       for (int i = start; i < end; i += L) {
         FloatVector r = load(p, i).sub(load(t, i));
         FloatVector a = r.abs();
@@ -179,7 +197,7 @@ final class VectorKernels implements Kernels {
             a.mul(d)
                 .sub(halfDeltaSquared)
                 .blend(r.mul(r).mul(0.5f), a.compare(VectorOperators.LE, d));
-        acc = acc.add(l);
+        acc = accumulate(acc, l);
         if (values != null) {
           l.intoArray(values, i);
         }
@@ -202,7 +220,7 @@ final class VectorKernels implements Kernels {
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      FloatVector acc = FloatVector.zero(S);
+      DoubleVector acc = DoubleVector.zero(D);
       for (int i = start; i < end; i += L) {
         FloatVector r = load(p, i).sub(load(t, i));
         FloatVector a = r.abs();
@@ -222,7 +240,7 @@ final class VectorKernels implements Kernels {
                 .add(0.5f)
                 .mul(a2);
         FloatVector l = closed.blend(series, a.lt(LOG_COSH_SERIES_BELOW));
-        acc = acc.add(l);
+        acc = accumulate(acc, l);
         if (values != null) {
           l.intoArray(values, i);
         }
@@ -248,12 +266,12 @@ final class VectorKernels implements Kernels {
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      FloatVector acc = FloatVector.zero(S);
+      DoubleVector acc = DoubleVector.zero(D);
       for (int i = start; i < end; i += L) {
         FloatVector d = load(t, i).sub(load(p, i));
         VectorMask<Float> negative = d.lt(0f);
         FloatVector l = d.mul(qf).blend(d.mul(qm1), negative);
-        acc = acc.add(l);
+        acc = accumulate(acc, l);
         if (values != null) {
           l.intoArray(values, i);
         }
@@ -277,14 +295,14 @@ final class VectorKernels implements Kernels {
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      FloatVector acc = FloatVector.zero(S);
+      DoubleVector acc = DoubleVector.zero(D);
       for (int i = start; i < end; i += L) {
         FloatVector xv = load(x, i);
         FloatVector tv = load(t, i);
         // t softplus(-x) + (1 - t) softplus(x) = max(x, 0) - t x + log1p(exp(-|x|)).
         FloatVector e = xv.abs().neg().lanewise(EXP);
         FloatVector l = xv.max(0f).sub(tv.mul(xv)).add(e.lanewise(LOG1P));
-        acc = acc.add(l);
+        acc = accumulate(acc, l);
         if (values != null) {
           l.intoArray(values, i);
         }
@@ -318,14 +336,14 @@ final class VectorKernels implements Kernels {
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      FloatVector acc = FloatVector.zero(S);
+      DoubleVector acc = DoubleVector.zero(D);
       for (int i = start; i < end; i += L) {
         FloatVector pv = load(p, i);
         FloatVector tv = load(t, i);
         FloatVector logP = pv.lanewise(LOG).max(floor);
         FloatVector log1mP = pv.neg().lanewise(LOG1P).max(floor);
         FloatVector l = tv.mul(logP).add(tv.neg().add(1f).mul(log1mP)).neg();
-        acc = acc.add(l);
+        acc = accumulate(acc, l);
         if (values != null) {
           l.intoArray(values, i);
         }
@@ -359,7 +377,7 @@ final class VectorKernels implements Kernels {
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      FloatVector acc = FloatVector.zero(S);
+      DoubleVector acc = DoubleVector.zero(D);
       for (int i = start; i < end; i += L) {
         FloatVector xv = load(x, i);
         FloatVector tv = load(t, i);
@@ -378,7 +396,7 @@ final class VectorKernels implements Kernels {
           amg = amg.mul(tv.mul(alphaF).add(oneMinusT.mul(1f - alphaF)));
         }
         FloatVector l = amg.mul(ce);
-        acc = acc.add(l);
+        acc = accumulate(acc, l);
         if (values != null) {
           l.intoArray(values, i);
         }
@@ -424,7 +442,7 @@ final class VectorKernels implements Kernels {
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      FloatVector acc = FloatVector.zero(S);
+      DoubleVector acc = DoubleVector.zero(D);
       for (int i = start; i < end; i += L) {
         FloatVector x = load(p, i);
         FloatVector y = load(t, i);
@@ -446,7 +464,7 @@ final class VectorKernels implements Kernels {
           FloatVector stirling = y.add(0.5f).mul(y.lanewise(LOG)).sub(y).add(HALF_LOG_2PI);
           l = l.add(stirling, y.compare(VectorOperators.GT, 1f));
         }
-        acc = acc.add(l);
+        acc = accumulate(acc, l);
         if (values != null) {
           l.intoArray(values, i);
         }
@@ -479,7 +497,7 @@ final class VectorKernels implements Kernels {
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      FloatVector acc = FloatVector.zero(S);
+      DoubleVector acc = DoubleVector.zero(D);
       for (int i = start; i < end; i += L) {
         FloatVector xv = load(x, i);
         FloatVector tv = load(t, i);
@@ -505,7 +523,7 @@ final class VectorKernels implements Kernels {
             logT.add(1f).sub(xv).mul(c).intoArray(gt, i);
           }
         }
-        acc = acc.add(l);
+        acc = accumulate(acc, l);
         if (values != null) {
           l.intoArray(values, i);
         }
