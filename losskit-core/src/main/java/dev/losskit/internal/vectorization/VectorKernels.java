@@ -6,7 +6,6 @@ import static jdk.incubator.vector.VectorOperators.EXPM1;
 import static jdk.incubator.vector.VectorOperators.F2D;
 import static jdk.incubator.vector.VectorOperators.LOG;
 import static jdk.incubator.vector.VectorOperators.LOG1P;
-import static jdk.incubator.vector.VectorOperators.POW;
 
 import dev.losskit.internal.Numerics;
 import jdk.incubator.vector.DoubleVector;
@@ -391,7 +390,10 @@ final class VectorKernels implements Kernels {
         FloatVector s = e.mul(inv).blend(inv, nonNegative);
         FloatVector u = inv.blend(e.mul(inv), nonNegative);
         FloatVector m = oneMinusT.mul(s).add(tv.mul(u));
-        FloatVector amg = m.lanewise(POW, gammaF);
+        // m^gamma as exp(gamma log m) (0 at m = 0): the POW operator is not intrinsic here and
+        // boxes.
+        FloatVector amg =
+            gamma == 0 ? ONE : gamma == 2 ? m.mul(m) : m.lanewise(LOG).mul(gammaF).lanewise(EXP);
         if (weighted) {
           amg = amg.mul(tv.mul(alphaF).add(oneMinusT.mul(1f - alphaF)));
         }
