@@ -124,4 +124,12 @@ public interface Kernels {
       double scale,
       int from,
       int to);
+
+  /** hinge: {@code max(0, 1 - y p)} with {@code y = target > 0 ? 1 : -1}. */
+  double hinge(
+      float[] pred, float[] target, float[] values, float[] grad, double scale, int from, int to);
+
+  /** squared-hinge: {@code max(0, 1 - y p)^2} with {@code y = target > 0 ? 1 : -1}. */
+  double squaredHinge(
+      float[] pred, float[] target, float[] values, float[] grad, double scale, int from, int to);
 }

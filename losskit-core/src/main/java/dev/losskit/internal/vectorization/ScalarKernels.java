@@ -324,4 +324,42 @@ public final class ScalarKernels implements Kernels {
     }
     return sum;
   }
+
+  @Override
+  public double hinge(
+      float[] p, float[] t, float[] values, float[] g, double scale, int from, int to) {
+    double sum = 0;
+    for (int i = from; i < to; i++) {
+      double y = t[i] > 0 ? 1 : -1;
+      double z = 1 - y * p[i];
+      double l = z > 0 ? z : 0;
+      sum += l;
+      if (values != null) {
+        values[i] = (float) l;
+      }
+      if (g != null) {
+        g[i] = z > 0 ? (float) (-y * scale) : 0f;
+      }
+    }
+    return sum;
+  }
+
+  @Override
+  public double squaredHinge(
+      float[] p, float[] t, float[] values, float[] g, double scale, int from, int to) {
+    double sum = 0;
+    for (int i = from; i < to; i++) {
+      double y = t[i] > 0 ? 1 : -1;
+      double z = Math.max(0, 1 - y * p[i]);
+      double l = z * z;
+      sum += l;
+      if (values != null) {
+        values[i] = (float) l;
+      }
+      if (g != null) {
+        g[i] = (float) (-2 * y * z * scale);
+      }
+    }
+    return sum;
+  }
 }

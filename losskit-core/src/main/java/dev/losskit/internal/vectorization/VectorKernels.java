@@ -536,4 +536,64 @@ final class VectorKernels implements Kernels {
     }
     return sum + SCALAR.klDiv(x, t, logTarget, values, gx, gt, scale, bound, to);
   }
+
+  @Override
+  public double hinge(
+      float[] p, float[] t, float[] values, float[] g, double scale, int from, int to) {
+    FloatVector c = FloatVector.broadcast(S, (float) scale);
+    FloatVector minusC = c.neg();
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      DoubleVector acc = DoubleVector.zero(D);
+      for (int i = start; i < end; i += L) {
+        FloatVector pv = load(p, i);
+        VectorMask<Float> positive = load(t, i).compare(VectorOperators.GT, 0f);
+        // z = 1 - y p with y = +1 for a positive target, -1 otherwise.
+        FloatVector z = ONE.sub(pv).blend(ONE.add(pv), positive.not());
+        FloatVector l = z.max(0f);
+        acc = accumulate(acc, l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+        if (g != null) {
+          c.blend(minusC, positive).blend(0f, z.compare(VectorOperators.LE, 0f)).intoArray(g, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum += Double.isFinite(s) ? s : SCALAR.hinge(p, t, values, g, scale, start, end);
+    }
+    return sum + SCALAR.hinge(p, t, values, g, scale, bound, to);
+  }
+
+  @Override
+  public double squaredHinge(
+      float[] p, float[] t, float[] values, float[] g, double scale, int from, int to) {
+    float c = (float) (2 * scale);
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      DoubleVector acc = DoubleVector.zero(D);
+      for (int i = start; i < end; i += L) {
+        FloatVector pv = load(p, i);
+        VectorMask<Float> positive = load(t, i).compare(VectorOperators.GT, 0f);
+        FloatVector z = ONE.sub(pv).blend(ONE.add(pv), positive.not()).max(0f);
+        FloatVector l = z.mul(z);
+        acc = accumulate(acc, l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+        if (g != null) {
+          // -2 y z: -2z for a positive target, +2z otherwise.
+          FloatVector twoZ = z.mul(c);
+          twoZ.blend(twoZ.neg(), positive).intoArray(g, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum += Double.isFinite(s) ? s : SCALAR.squaredHinge(p, t, values, g, scale, start, end);
+    }
+    return sum + SCALAR.squaredHinge(p, t, values, g, scale, bound, to);
+  }
 }

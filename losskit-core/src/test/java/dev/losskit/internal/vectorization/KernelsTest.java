@@ -229,6 +229,20 @@ class KernelsTest {
             (k, a, b, v, g, h, s, f, t) -> k.klDiv(a, b, true, v, g, h, s, f, t),
             (x, t) -> Math.exp(t) * (t - x),
             true));
+    c.add(
+        new Case(
+            "hinge",
+            logitsAndLabels(false),
+            (k, a, b, v, g, h, s, f, t) -> k.hinge(a, b, v, g, s, f, t),
+            (p, t) -> Math.max(0, 1 - (t > 0 ? 1 : -1) * p),
+            false));
+    c.add(
+        new Case(
+            "squared-hinge",
+            logitsAndLabels(false),
+            (k, a, b, v, g, h, s, f, t) -> k.squaredHinge(a, b, v, g, s, f, t),
+            (p, t) -> Math.pow(Math.max(0, 1 - (t > 0 ? 1 : -1) * p), 2),
+            false));
     return c.stream();
   }
 
