@@ -65,6 +65,8 @@ public final class LossProfiler {
   }
 
   private static final double[] SCALES = {1e-3, 1, 1e3};
+  private static final int WARM_CALLS = 20_000;
+  private static final long WARM_NANOS = 5_000_000_000L;
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -78,6 +80,7 @@ public final class LossProfiler {
     List<Timing> withGrad = new ArrayList<>();
     boolean differentiable = !spec.has(Trait.NOT_DIFFERENTIABLE);
     SplittableRandom random = new SplittableRandom(o.seed());
+    warmUp(loss, sample(spec, p, new SplittableRandom(o.seed()), 64), differentiable);
     for (int n = 64; n <= o.maxUnits(); n *= 4) {
       Tensor[] in = sample(spec, p, random, n);
       valueOnly.add(time(loss, in, null, n, o));
@@ -98,6 +101,23 @@ public final class LossProfiler {
         withGrad,
         exponent(withGrad),
         stability(loss, p, o.seed()));
+  }
+
+  /**
+   * Calls the loss until the JIT has most likely compiled its kernel ({@link #WARM_CALLS} calls
+   * with and without gradients, at most {@link #WARM_NANOS}): the Vector API kernels run as boxed,
+   * allocating objects until then, which would show in the first sizes' time and allocation.
+   */
+  private static void warmUp(Loss loss, Tensor[] in, boolean differentiable) {
+    Reduction r = loss.spec().defaultReduction();
+    float[][] grads = differentiable ? gradArrays(loss, in) : null;
+    long end = System.nanoTime() + WARM_NANOS;
+    for (int c = 0; c < WARM_CALLS && System.nanoTime() < end; c++) {
+      loss.evaluate(r, in, null, null);
+      if (grads != null) {
+        loss.evaluate(r, in, null, grads);
+      }
+    }
   }
 
   /** The sampler's inputs, padded with nulls to one slot per declared input. */

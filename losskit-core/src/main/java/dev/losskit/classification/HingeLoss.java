@@ -5,11 +5,13 @@ import dev.losskit.Family;
 import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Vectorization;
 
 /**
  * Hinge loss: how far a score falls short of the margin 1 on the side of its label; the loss of
@@ -36,7 +38,7 @@ import dev.losskit.internal.Samples;
  * @see <a href="https://doi.org/10.1007/BF00994018">Cortes and Vapnik (1995), Support-vector
  *     networks</a>
  */
-public final class HingeLoss extends AbstractLoss {
+public final class HingeLoss extends AbstractLoss implements SplittableLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("hinge", Family.CLASSIFICATION)
           .domain("target", InputDomain.SIGN_OR_BINARY)
@@ -76,22 +78,13 @@ public final class HingeLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] p = in[0].data();
-    float[] t = in[1].data();
+    return computeRange(in, values, grads, scale, 0, in[0].size());
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] g = grads == null ? null : grads[0];
-    double sum = 0;
-    for (int i = 0; i < p.length; i++) {
-      double y = t[i] > 0 ? 1 : -1;
-      double z = 1 - y * p[i];
-      double l = z > 0 ? z : 0;
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-      if (g != null) {
-        g[i] = z > 0 ? (float) (-y * scale) : 0f;
-      }
-    }
-    return sum;
+    return Vectorization.kernels().hinge(in[0].data(), in[1].data(), values, g, scale, from, to);
   }
 }

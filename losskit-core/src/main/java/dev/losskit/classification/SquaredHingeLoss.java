@@ -5,11 +5,13 @@ import dev.losskit.Family;
 import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Vectorization;
 
 /**
  * Squared hinge loss: the squared shortfall of a score below the margin 1 on the side of its label;
@@ -35,7 +37,7 @@ import dev.losskit.internal.Samples;
  * @see <a href="https://arxiv.org/abs/1306.0239">Tang (2013), Deep learning using linear support
  *     vector machines</a>
  */
-public final class SquaredHingeLoss extends AbstractLoss {
+public final class SquaredHingeLoss extends AbstractLoss implements SplittableLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("squared-hinge", Family.CLASSIFICATION)
           .domain("target", InputDomain.SIGN_OR_BINARY)
@@ -75,22 +77,14 @@ public final class SquaredHingeLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] p = in[0].data();
-    float[] t = in[1].data();
+    return computeRange(in, values, grads, scale, 0, in[0].size());
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] g = grads == null ? null : grads[0];
-    double sum = 0;
-    for (int i = 0; i < p.length; i++) {
-      double y = t[i] > 0 ? 1 : -1;
-      double z = Math.max(0, 1 - y * p[i]);
-      double l = z * z;
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-      if (g != null) {
-        g[i] = (float) (-2 * y * z * scale);
-      }
-    }
-    return sum;
+    return Vectorization.kernels()
+        .squaredHinge(in[0].data(), in[1].data(), values, g, scale, from, to);
   }
 }
