@@ -27,7 +27,8 @@ import java.util.zip.CRC32;
  * <pre>{@code
  * java --add-modules jdk.incubator.vector -cp ... dev.losskit.bench.SideBySide --out losskit.csv \
  *     [--threads 1,2] [--sizes 1e3,1e5,1e6] [--infonce-batches 256,1024] [--extra mse:1e7]
- *     [--only mse,huber] [--target-time 0.2] [--repeats 5] [--run-id ID]
+ *     [--only mse,huber] [--target-time 0.2] [--repeats 5] [--run-id ID] [--no-bandwidth]
+ *     [--bandwidth-only]
  * }</pre>
  *
  * <p>The options mean what the baseline's options mean. Besides the losses it measures the
@@ -80,7 +81,8 @@ public final class SideBySide {
       double targetTime,
       int repeats,
       String runId,
-      boolean bandwidth) {}
+      boolean bandwidth,
+      boolean casesToo) {}
 
   private SideBySide() {}
 
@@ -108,10 +110,15 @@ public final class SideBySide {
     int repeats = 5;
     String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss"));
     boolean bandwidth = true;
+    boolean cases = true;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--no-bandwidth")) {
         bandwidth = false;
+        continue;
+      }
+      if (a.equals("--bandwidth-only")) {
+        cases = false;
         continue;
       }
       if (i + 1 >= args.length) {
@@ -166,7 +173,7 @@ public final class SideBySide {
       }
     }
     return new Options(
-        out, threads, sizes, batches, extra, only, targetTime, repeats, runId, bandwidth);
+        out, threads, sizes, batches, extra, only, targetTime, repeats, runId, bandwidth, cases);
   }
 
   private static List<String> list(String v) {
@@ -211,7 +218,7 @@ public final class SideBySide {
           "med_ns/elem",
           "med_ns/unit");
       for (String name : PeerCases.names()) {
-        if (!o.only().isEmpty() && !o.only().contains(name)) {
+        if (!o.casesToo() || !o.only().isEmpty() && !o.only().contains(name)) {
           continue;
         }
         List<Integer> ns = new ArrayList<>(PeerCases.batchSized(name) ? o.batches() : o.sizes());
