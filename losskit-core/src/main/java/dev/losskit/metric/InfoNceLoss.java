@@ -9,6 +9,7 @@ import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
+import dev.losskit.internal.BulkExp;
 
 /**
  * InfoNCE: for each row of view {@code a}, the cross-entropy of picking its own row of view {@code
@@ -122,11 +123,14 @@ public final class InfoNceLoss extends AbstractLoss {
         max = Math.max(max, s[row + j]);
       }
       float sii = s[row + i];
+      float finv = (float) inv;
+      for (int j = 0; j < n; j++) {
+        s[row + j] = (s[row + j] - max) * finv;
+      }
+      BulkExp.expInPlace(s, row, row + n); // kept for the gradient
       double e = 0;
       for (int j = 0; j < n; j++) {
-        double q = Math.exp((s[row + j] - max) * inv);
-        e += q;
-        s[row + j] = (float) q; // exp kept for the gradient
+        e += s[row + j];
       }
       double l = Math.log(e) - (sii - max) * inv;
       sum += l;
