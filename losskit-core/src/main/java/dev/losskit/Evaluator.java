@@ -76,7 +76,11 @@ final class Evaluator {
         anyGrad |= g != null;
       }
     }
-    double sum = loss.compute(in, values, anyGrad ? grads : null, scale);
+    float[][] g = anyGrad ? grads : null;
+    double sum =
+        ParallelRanges.splits(loss, size)
+            ? ParallelRanges.compute((SplittableLoss) loss, in, values, g, scale, size, true)
+            : loss.compute(in, values, g, scale);
     return reduction == Reduction.MEAN || reduction == Reduction.BATCHMEAN ? sum * scale : sum;
   }
 

@@ -6,9 +6,11 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
 import dev.losskit.Shapes;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Vectorization;
 
 /**
  * Binary cross-entropy on probabilities: the negative log-likelihood of Bernoulli targets, for
@@ -37,7 +39,7 @@ import dev.losskit.internal.Samples;
  * @see <a href="https://doi.org/10.1111/j.2517-6161.1958.tb00292.x">Cox (1958), The regression
  *     analysis of binary sequences</a>
  */
-public final class BceLoss extends AbstractLoss {
+public final class BceLoss extends AbstractLoss implements SplittableLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("bce", Family.CLASSIFICATION)
           .domain("pred", InputDomain.PROBABILITY)
@@ -94,16 +96,26 @@ public final class BceLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
+    return computeRange(in, values, grads, scale, 0, in[0].size());
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] p = in[0].data();
     float[] t = in[1].data();
-    float[] w = in[2] == null ? null : in[2].data();
-    WeightBroadcast wb = w == null ? null : WeightBroadcast.of(in[2], in[0]);
     float[] g = grads == null ? null : grads[0];
+    if (in[2] == null) {
+      return Vectorization.kernels().bce(p, t, LOG_FLOOR, EPSILON, values, g, scale, from, to);
+    }
+    // Weights broadcast from a smaller shape: the scalar loop.
+    float[] w = in[2].data();
+    WeightBroadcast wb = WeightBroadcast.of(in[2], in[0]);
     double sum = 0;
-    for (int i = 0; i < p.length; i++) {
+    for (int i = from; i < to; i++) {
       double pi = p[i];
       double ti = t[i];
-      double wi = w == null ? 1 : w[wb.index(i)];
+      double wi = w[wb.index(i)];
       double l =
           -wi
               * (ti * Math.max(Math.log(pi), LOG_FLOOR)

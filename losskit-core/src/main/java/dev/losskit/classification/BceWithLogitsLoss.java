@@ -6,11 +6,13 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
 import dev.losskit.Shapes;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.TwiceDifferentiable;
 import dev.losskit.internal.Numerics;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Vectorization;
 
 /**
  * Binary cross-entropy on logits (logistic loss): the negative Bernoulli log-likelihood of targets
@@ -40,7 +42,8 @@ import dev.losskit.internal.Samples;
  * @see <a href="https://doi.org/10.1111/j.2517-6161.1958.tb00292.x">Cox (1958), The regression
  *     analysis of binary sequences</a>
  */
-public final class BceWithLogitsLoss extends AbstractLoss implements TwiceDifferentiable {
+public final class BceWithLogitsLoss extends AbstractLoss
+    implements SplittableLoss, TwiceDifferentiable {
   public static final LossSpec SPEC =
       LossSpec.elementwise("bce-with-logits", Family.CLASSIFICATION)
           .domain("target", InputDomain.PROBABILITY)
@@ -106,15 +109,25 @@ public final class BceWithLogitsLoss extends AbstractLoss implements TwiceDiffer
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
+    return computeRange(in, values, grads, scale, 0, in[0].size());
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] x = in[0].data();
     float[] t = in[1].data();
+    float[] g = grads == null ? null : grads[0];
+    if (in[2] == null && in[3] == null) {
+      return Vectorization.kernels().bceWithLogits(x, t, values, g, scale, from, to);
+    }
+    // Weights broadcast from smaller shapes: the scalar loop.
     float[] w = in[2] == null ? null : in[2].data();
     float[] q = in[3] == null ? null : in[3].data();
     WeightBroadcast wb = w == null ? null : WeightBroadcast.of(in[2], in[0]);
     WeightBroadcast qb = q == null ? null : WeightBroadcast.of(in[3], in[0]);
-    float[] g = grads == null ? null : grads[0];
     double sum = 0;
-    for (int i = 0; i < x.length; i++) {
+    for (int i = from; i < to; i++) {
       double xi = x[i];
       double ti = t[i];
       double wi = w == null ? 1 : w[wb.index(i)];

@@ -8,11 +8,14 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.TwiceDifferentiable;
 import dev.losskit.internal.Numerics;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.ScalarKernels;
+import dev.losskit.internal.vectorization.Vectorization;
 
 /**
  * Sigmoid focal loss (RetinaNet): binary cross-entropy on logits scaled by {@code (1 - p_t)^gamma},
@@ -48,7 +51,8 @@ import dev.losskit.internal.Samples;
  * @see <a href="https://arxiv.org/abs/1708.02002">Lin et al. (2017), Focal loss for dense object
  *     detection</a>
  */
-public final class SigmoidFocalLoss extends AbstractLoss implements TwiceDifferentiable {
+public final class SigmoidFocalLoss extends AbstractLoss
+    implements SplittableLoss, TwiceDifferentiable {
   public static final LossSpec SPEC =
       LossSpec.elementwise("sigmoid-focal", Family.CLASSIFICATION)
           .domain("target", InputDomain.PROBABILITY)
@@ -110,31 +114,15 @@ public final class SigmoidFocalLoss extends AbstractLoss implements TwiceDiffere
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] x = in[0].data();
-    float[] t = in[1].data();
+    return computeRange(in, values, grads, scale, 0, in[0].size());
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] g = grads == null ? null : grads[0];
-    double sum = 0;
-    for (int i = 0; i < x.length; i++) {
-      double xi = x[i];
-      double ti = t[i];
-      double s = Numerics.sigmoid(xi);
-      double u = Numerics.sigmoid(-xi);
-      double ce = (1 - ti) * Numerics.softplus(xi) + ti * Numerics.softplus(-xi);
-      double m = (1 - ti) * s + ti * u;
-      double a = alpha < 0 ? 1 : alpha * ti + (1 - alpha) * (1 - ti);
-      double amg = a * Math.pow(m, gamma);
-      double l = amg * ce;
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-      if (g != null) {
-        double r = ratio(ti, s, u, m);
-        double sMinusT = (1 - ti) * s - ti * u;
-        g[i] = (float) (scale * amg * (gamma * r * ce + sMinusT));
-      }
-    }
-    return sum;
+    return Vectorization.kernels()
+        .sigmoidFocal(in[0].data(), in[1].data(), alpha, gamma, values, g, scale, from, to);
   }
 
   @Override
@@ -149,7 +137,7 @@ public final class SigmoidFocalLoss extends AbstractLoss implements TwiceDiffere
       double ce = (1 - ti) * Numerics.softplus(xi) + ti * Numerics.softplus(-xi);
       double m = (1 - ti) * s + ti * u;
       double a = alpha < 0 ? 1 : alpha * ti + (1 - alpha) * (1 - ti);
-      double r = ratio(ti, s, u, m);
+      double r = ScalarKernels.focalRatio(ti, s, u, m);
       double sMinusT = (1 - ti) * s - ti * u;
       double inner =
           gamma * (gamma - 1) * r * r * ce
@@ -158,19 +146,5 @@ public final class SigmoidFocalLoss extends AbstractLoss implements TwiceDiffere
               + s * u;
       out[i] = (float) (a * Math.pow(m, gamma) * inner);
     }
-  }
-
-  /**
-   * m'/m, the logarithmic derivative of the modulating base m = 1 - p_t: -s for t = 1, u for t = 0,
-   * and (1 - 2t) s u / m for soft labels, where m >= min(t, 1 - t) > 0.
-   */
-  private static double ratio(double t, double s, double u, double m) {
-    if (t == 1) {
-      return -s;
-    }
-    if (t == 0) {
-      return u;
-    }
-    return (1 - 2 * t) * s * u / m;
   }
 }

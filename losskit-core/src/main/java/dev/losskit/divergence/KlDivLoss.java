@@ -6,10 +6,12 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Vectorization;
 import java.util.SplittableRandom;
 
 /**
@@ -49,7 +51,7 @@ import java.util.SplittableRandom;
  *
  * @see <a href="https://doi.org/10.1214/aoms/1177729694">Kullback and Leibler (1951)</a>
  */
-public final class KlDivLoss extends AbstractLoss {
+public final class KlDivLoss extends AbstractLoss implements SplittableLoss {
   public static final LossSpec SPEC =
       LossSpec.builder("kl-div", Family.DIVERGENCE)
           .name("Kullback-Leibler divergence (PyTorch kl_div)")
@@ -124,39 +126,16 @@ public final class KlDivLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] x = in[0].data();
-    float[] t = in[1].data();
+    return computeRange(in, values, grads, scale, 0, in[0].size());
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] gx = grads == null ? null : grads[0];
     float[] gt = grads == null ? null : grads[1];
-    double sum = 0;
-    for (int i = 0; i < x.length; i++) {
-      double xi = x[i];
-      double ti = t[i];
-      double l;
-      if (logTarget) {
-        double e = Math.exp(ti);
-        l = e * (ti - xi);
-        if (gx != null) {
-          gx[i] = (float) (-scale * e);
-        }
-        if (gt != null) {
-          gt[i] = (float) (scale * e * (ti - xi + 1));
-        }
-      } else {
-        l = ti == 0 ? 0 : ti * (Math.log(ti) - xi);
-        if (gx != null) {
-          gx[i] = (float) (-scale * ti);
-        }
-        if (gt != null) {
-          gt[i] = (float) (scale * (Math.log(Math.max(ti, AxisRows.LOG_FLOOR)) + 1 - xi));
-        }
-      }
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-    }
-    return sum;
+    return Vectorization.kernels()
+        .klDiv(in[0].data(), in[1].data(), logTarget, values, gx, gt, scale, from, to);
   }
 
   /**

@@ -6,11 +6,13 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.TwiceDifferentiable;
 import dev.losskit.internal.Elementwise;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Vectorization;
 
 /**
  * Huber loss: quadratic for small residuals, linear beyond {@code delta}; robust to outliers.
@@ -28,7 +30,7 @@ import dev.losskit.internal.Samples;
  *
  * @see <a href="https://doi.org/10.1214/aoms/1177703732">Huber (1964)</a>
  */
-public final class HuberLoss extends AbstractLoss implements TwiceDifferentiable {
+public final class HuberLoss extends AbstractLoss implements SplittableLoss, TwiceDifferentiable {
   public static final LossSpec SPEC =
       LossSpec.elementwise("huber", Family.REGRESSION)
           .name("Huber")
@@ -69,23 +71,15 @@ public final class HuberLoss extends AbstractLoss implements TwiceDifferentiable
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] p = in[0].data();
-    float[] t = in[1].data();
+    return computeRange(in, values, grads, scale, 0, in[0].size());
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] g = grads == null ? null : grads[0];
-    double sum = 0;
-    for (int i = 0; i < p.length; i++) {
-      double r = (double) p[i] - t[i];
-      double a = Math.abs(r);
-      double l = a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-      if (g != null) {
-        g[i] = (float) (Math.max(-delta, Math.min(delta, r)) * scale);
-      }
-    }
-    return sum;
+    return Vectorization.kernels()
+        .huber(in[0].data(), in[1].data(), delta, values, g, scale, from, to);
   }
 
   @Override

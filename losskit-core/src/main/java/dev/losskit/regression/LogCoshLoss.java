@@ -4,12 +4,13 @@ import dev.losskit.AbstractLoss;
 import dev.losskit.Family;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.TwiceDifferentiable;
 import dev.losskit.internal.Elementwise;
-import dev.losskit.internal.Numerics;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Vectorization;
 
 /**
  * Log-cosh loss: the logarithm of the hyperbolic cosine of the residual, quadratic near zero and
@@ -33,7 +34,7 @@ import dev.losskit.internal.Samples;
  *
  * @see <a href="https://arxiv.org/abs/2504.04242">Elharrouss et al. (2025), section 3</a>
  */
-public final class LogCoshLoss extends AbstractLoss implements TwiceDifferentiable {
+public final class LogCoshLoss extends AbstractLoss implements SplittableLoss, TwiceDifferentiable {
   public static final LossSpec SPEC =
       LossSpec.elementwise("log-cosh", Family.REGRESSION)
           .name("Log-cosh")
@@ -74,22 +75,14 @@ public final class LogCoshLoss extends AbstractLoss implements TwiceDifferentiab
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] p = in[0].data();
-    float[] t = in[1].data();
+    return computeRange(in, values, grads, scale, 0, in[0].size());
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] g = grads == null ? null : grads[0];
-    double sum = 0;
-    for (int i = 0; i < p.length; i++) {
-      double r = (double) p[i] - t[i];
-      double l = Numerics.logCosh(r);
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-      if (g != null) {
-        g[i] = (float) (Math.tanh(r) * scale);
-      }
-    }
-    return sum;
+    return Vectorization.kernels().logCosh(in[0].data(), in[1].data(), values, g, scale, from, to);
   }
 
   @Override

@@ -4,9 +4,11 @@ import dev.losskit.AbstractLoss;
 import dev.losskit.Family;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
+import dev.losskit.internal.vectorization.Vectorization;
 
 /**
  * Mean absolute error: the absolute residual, for Laplace noise and when every unit of error should
@@ -27,7 +29,7 @@ import dev.losskit.internal.Elementwise;
  *
  * @see <a href="https://arxiv.org/abs/2504.04242">Elharrouss et al. (2025), section 3</a>
  */
-public final class MaeLoss extends AbstractLoss {
+public final class MaeLoss extends AbstractLoss implements SplittableLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("mae", Family.REGRESSION)
           .name("Mean absolute error")
@@ -60,21 +62,13 @@ public final class MaeLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] p = in[0].data();
-    float[] t = in[1].data();
+    return computeRange(in, values, grads, scale, 0, in[0].size());
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] g = grads == null ? null : grads[0];
-    double sum = 0;
-    for (int i = 0; i < p.length; i++) {
-      double r = (double) p[i] - t[i];
-      double l = Math.abs(r);
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-      if (g != null) {
-        g[i] = (float) (Math.signum(r) * scale);
-      }
-    }
-    return sum;
+    return Vectorization.kernels().mae(in[0].data(), in[1].data(), values, g, scale, from, to);
   }
 }

@@ -4,11 +4,13 @@ import dev.losskit.AbstractLoss;
 import dev.losskit.Family;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.TwiceDifferentiable;
 import dev.losskit.internal.Elementwise;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Vectorization;
 
 /**
  * Mean squared error: the squared residual, for Gaussian noise and when large errors should cost
@@ -24,7 +26,7 @@ import dev.losskit.internal.Samples;
  * <p>Inputs: {@code pred} and {@code target} of equal shape, finite. Equals {@code
  * torch.nn.functional.mse_loss(pred, target)}.
  */
-public final class MseLoss extends AbstractLoss implements TwiceDifferentiable {
+public final class MseLoss extends AbstractLoss implements SplittableLoss, TwiceDifferentiable {
   public static final LossSpec SPEC =
       LossSpec.elementwise("mse", Family.REGRESSION)
           .name("Mean squared error")
@@ -55,22 +57,14 @@ public final class MseLoss extends AbstractLoss implements TwiceDifferentiable {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] p = in[0].data();
-    float[] t = in[1].data();
+    return computeRange(in, values, grads, scale, 0, in[0].size());
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] g = grads == null ? null : grads[0];
-    double sum = 0;
-    for (int i = 0; i < p.length; i++) {
-      double r = (double) p[i] - t[i];
-      double l = r * r;
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-      if (g != null) {
-        g[i] = (float) (2 * r * scale);
-      }
-    }
-    return sum;
+    return Vectorization.kernels().mse(in[0].data(), in[1].data(), values, g, scale, from, to);
   }
 
   @Override

@@ -7,12 +7,14 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.TwiceDifferentiable;
 import dev.losskit.internal.Elementwise;
 import dev.losskit.internal.Numerics;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Vectorization;
 import java.util.SplittableRandom;
 
 /**
@@ -44,7 +46,8 @@ import java.util.SplittableRandom;
  *
  * @see <a href="https://doi.org/10.1007/978-1-4899-3242-6">McCullagh and Nelder (1989)</a>
  */
-public final class PoissonNllLoss extends AbstractLoss implements TwiceDifferentiable {
+public final class PoissonNllLoss extends AbstractLoss
+    implements SplittableLoss, TwiceDifferentiable {
   public static final LossSpec SPEC =
       LossSpec.elementwise("poisson-nll", Family.REGRESSION)
           .domain("target", InputDomain.NONNEGATIVE)
@@ -78,8 +81,6 @@ public final class PoissonNllLoss extends AbstractLoss implements TwiceDifferent
               "https://doi.org/10.1007/978-1-4899-3242-6")
           .sampler(PoissonNllLoss::sample)
           .build(PoissonNllLoss::new);
-
-  private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
   private final boolean logInput;
   private final boolean full;
@@ -131,35 +132,15 @@ public final class PoissonNllLoss extends AbstractLoss implements TwiceDifferent
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] p = in[0].data();
-    float[] t = in[1].data();
+    return computeRange(in, values, grads, scale, 0, in[0].size());
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] g = grads == null ? null : grads[0];
-    double sum = 0;
-    for (int i = 0; i < p.length; i++) {
-      double x = p[i];
-      double y = t[i];
-      double l;
-      double d;
-      if (logInput) {
-        l = Numerics.expTangentAbove(x, Numerics.LOG_FLOAT_MAX) - y * x;
-        d = Math.exp(Math.min(x, Numerics.LOG_FLOAT_MAX)) - y;
-      } else {
-        double rate = x + eps;
-        l = x - y * Math.log(rate);
-        d = 1 - y / rate;
-      }
-      if (full && y > 1) {
-        l += y * Math.log(y) - y + HALF_LOG_2PI + 0.5 * Math.log(y);
-      }
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-      if (g != null) {
-        g[i] = (float) (d * scale);
-      }
-    }
-    return sum;
+    return Vectorization.kernels()
+        .poissonNll(in[0].data(), in[1].data(), logInput, full, eps, values, g, scale, from, to);
   }
 
   @Override

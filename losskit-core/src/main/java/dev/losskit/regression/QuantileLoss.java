@@ -6,9 +6,11 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
+import dev.losskit.internal.vectorization.Vectorization;
 
 /**
  * Quantile (pinball) loss: an asymmetric absolute error whose minimiser is the {@code quantile}-th
@@ -31,7 +33,7 @@ import dev.losskit.internal.Elementwise;
  * @see <a href="https://doi.org/10.2307/1913643">Koenker and Bassett (1978), Regression
  *     quantiles</a>
  */
-public final class QuantileLoss extends AbstractLoss {
+public final class QuantileLoss extends AbstractLoss implements SplittableLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("quantile", Family.REGRESSION)
           .name("Quantile (pinball)")
@@ -68,23 +70,14 @@ public final class QuantileLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] p = in[0].data();
-    float[] t = in[1].data();
+    return computeRange(in, values, grads, scale, 0, in[0].size());
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] g = grads == null ? null : grads[0];
-    double below = -q * scale;
-    double above = (1 - q) * scale;
-    double sum = 0;
-    for (int i = 0; i < p.length; i++) {
-      double d = (double) t[i] - p[i];
-      double l = d >= 0 ? q * d : (q - 1) * d;
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-      if (g != null) {
-        g[i] = (float) (d > 0 ? below : d < 0 ? above : 0);
-      }
-    }
-    return sum;
+    return Vectorization.kernels()
+        .quantile(in[0].data(), in[1].data(), q, values, g, scale, from, to);
   }
 }

@@ -6,9 +6,11 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
+import dev.losskit.internal.vectorization.Vectorization;
 
 /**
  * Smooth L1 loss: quadratic below {@code beta} and absolute beyond, with a gradient bounded by 1;
@@ -35,7 +37,7 @@ import dev.losskit.internal.Elementwise;
  *
  * @see <a href="https://arxiv.org/abs/1504.08083">Girshick (2015), Fast R-CNN</a>
  */
-public final class SmoothL1Loss extends AbstractLoss {
+public final class SmoothL1Loss extends AbstractLoss implements SplittableLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("smooth-l1", Family.REGRESSION)
           .name("Smooth L1")
@@ -73,25 +75,14 @@ public final class SmoothL1Loss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] p = in[0].data();
-    float[] t = in[1].data();
+    return computeRange(in, values, grads, scale, 0, in[0].size());
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] g = grads == null ? null : grads[0];
-    double halfBeta = 0.5 * beta;
-    double gradScale = beta > 0 ? scale / beta : 0;
-    double sum = 0;
-    for (int i = 0; i < p.length; i++) {
-      double r = (double) p[i] - t[i];
-      double a = Math.abs(r);
-      boolean quadratic = a < beta;
-      double l = quadratic ? 0.5 * r * r / beta : a - halfBeta;
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-      if (g != null) {
-        g[i] = (float) (quadratic ? r * gradScale : Math.signum(r) * scale);
-      }
-    }
-    return sum;
+    return Vectorization.kernels()
+        .smoothL1(in[0].data(), in[1].data(), beta, values, g, scale, from, to);
   }
 }

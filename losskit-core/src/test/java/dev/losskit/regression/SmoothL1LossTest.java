@@ -94,10 +94,11 @@ class SmoothL1LossTest extends LossContractTest {
       Loss s = spec().create(Map.of("beta", beta));
       Loss h = Catalog.builtin().create("huber", Map.of("delta", beta));
       Tensor[] in = spec().sample(spec().params(Map.of("beta", beta)), r, 64);
+      // Both kernels run in float lanes with double partial sums: equal to about 1e-7.
       assertEquals(
           h.value(Reduction.SUM, in) / beta,
           s.value(Reduction.SUM, in),
-          1e-12 * s.value(Reduction.SUM, in));
+          1e-6 * s.value(Reduction.SUM, in));
       float[] gs = s.evaluate(Reduction.SUM, in).grad(0).data();
       float[] gh = h.evaluate(Reduction.SUM, in).grad(0).data();
       for (int i = 0; i < gs.length; i++) {

@@ -1,0 +1,127 @@
+package dev.losskit.internal.vectorization;
+
+/**
+ * The hot loops of the elementwise losses, one method per loss, implemented twice: by {@link
+ * ScalarKernels} (plain double loops) and by a Vector API implementation loaded only when the JVM
+ * has the {@code jdk.incubator.vector} module. {@link Vectorization#kernels()} selects one at
+ * start-up.
+ *
+ * <p>Every method works on the index range {@code [from, to)} only, so that a large input can be
+ * split across threads: it returns the sum of the unreduced values of that range, accumulated in
+ * double; writes them into {@code values[from, to)} when {@code values} is not null; and writes
+ * {@code scale} times the derivative of each value into {@code grad[from, to)} when {@code grad} is
+ * not null. Input arrays are never modified. The formulas and their numerical notes are in the loss
+ * classes that call these methods.
+ */
+public interface Kernels {
+  /** mse: {@code r^2}, {@code r = pred - target}. */
+  double mse(
+      float[] pred, float[] target, float[] values, float[] grad, double scale, int from, int to);
+
+  /** mae: {@code |r|}, gradient {@code signum(r)}. */
+  double mae(
+      float[] pred, float[] target, float[] values, float[] grad, double scale, int from, int to);
+
+  /** smooth-l1: {@code r^2 / (2 beta)} below {@code beta}, {@code |r| - beta / 2} beyond. */
+  double smoothL1(
+      float[] pred,
+      float[] target,
+      double beta,
+      float[] values,
+      float[] grad,
+      double scale,
+      int from,
+      int to);
+
+  /** huber: {@code r^2 / 2} up to {@code delta}, {@code delta (|r| - delta / 2)} beyond. */
+  double huber(
+      float[] pred,
+      float[] target,
+      double delta,
+      float[] values,
+      float[] grad,
+      double scale,
+      int from,
+      int to);
+
+  /** log-cosh: {@code log(cosh(r))}, gradient {@code tanh(r)}. */
+  double logCosh(
+      float[] pred, float[] target, float[] values, float[] grad, double scale, int from, int to);
+
+  /**
+   * quantile (pinball): {@code q d} for {@code d = target - pred >= 0}, {@code (q - 1) d} below.
+   */
+  double quantile(
+      float[] pred,
+      float[] target,
+      double q,
+      float[] values,
+      float[] grad,
+      double scale,
+      int from,
+      int to);
+
+  /**
+   * bce-with-logits without weights: {@code softplus(x) - t x}, gradient {@code sigmoid(x) - t}.
+   */
+  double bceWithLogits(
+      float[] logits, float[] target, float[] values, float[] grad, double scale, int from, int to);
+
+  /**
+   * bce without weights: {@code -(t max(log p, logFloor) + (1 - t) max(log(1 - p), logFloor))},
+   * gradient {@code (p - t) / max((1 - p) p, eps)}.
+   */
+  double bce(
+      float[] prob,
+      float[] target,
+      double logFloor,
+      double eps,
+      float[] values,
+      float[] grad,
+      double scale,
+      int from,
+      int to);
+
+  /** sigmoid-focal: {@code a_t (1 - p_t)^gamma ce}; {@code alpha < 0} means no class weighting. */
+  double sigmoidFocal(
+      float[] logits,
+      float[] target,
+      double alpha,
+      double gamma,
+      float[] values,
+      float[] grad,
+      double scale,
+      int from,
+      int to);
+
+  /**
+   * poisson-nll: {@code exp(x) - y x} (log-input) or {@code x - y log(x + eps)}; Stirling term if
+   * full.
+   */
+  double poissonNll(
+      float[] pred,
+      float[] target,
+      boolean logInput,
+      boolean full,
+      double eps,
+      float[] values,
+      float[] grad,
+      double scale,
+      int from,
+      int to);
+
+  /**
+   * kl-div: {@code t (log t - x)} (0 where t = 0), or {@code exp(t) (t - x)} with log-targets;
+   * gradients with respect to both the prediction and the target.
+   */
+  double klDiv(
+      float[] logProb,
+      float[] target,
+      boolean logTarget,
+      float[] values,
+      float[] gradPred,
+      float[] gradTarget,
+      double scale,
+      int from,
+      int to);
+}

@@ -1,0 +1,519 @@
+package dev.losskit.internal.vectorization;
+
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.EXP;
+import static jdk.incubator.vector.VectorOperators.EXPM1;
+import static jdk.incubator.vector.VectorOperators.LOG;
+import static jdk.incubator.vector.VectorOperators.LOG1P;
+import static jdk.incubator.vector.VectorOperators.POW;
+
+import dev.losskit.internal.Numerics;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The kernels on the Vector API: float lanes of the widest species the CPU has, transcendental
+ * functions through the JDK's vectorised math stubs, and double accumulation of partial sums.
+ *
+ * <p>Each loop sums the values of a block of {@link #BLOCK} elements in a float vector and folds it
+ * into a double, so that the sum keeps about 1e-6 relative accuracy at any size. A block whose
+ * float sum is not finite (float overflow where double does not overflow: residuals beyond 1e19,
+ * exponentials beyond 88) is recomputed by the scalar kernel, as is the tail shorter than one
+ * vector: results on extreme inputs are those of the double path.
+ *
+ * <p>Loaded only by {@link Vectorization}, reflectively, when the JVM has the module.
+ */
+final class VectorKernels implements Kernels {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+
+  /** Elements per float partial sum: each lane adds at most 64 values in float (for 4 lanes). */
+  private static final int BLOCK = 256;
+
+  private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+  private static final ScalarKernels SCALAR = ScalarKernels.INSTANCE;
+  private static final float LN2 = (float) Math.log(2);
+  private static final float HALF_LOG_2PI = (float) (0.5 * Math.log(2 * Math.PI));
+  private static final float KL_LOG_FLOOR = Float.MIN_NORMAL;
+
+  /** Below this |r| log-cosh uses its Taylor series, where the closed form cancels. */
+  private static final float LOG_COSH_SERIES_BELOW = 0.375f;
+
+  VectorKernels() {
+    if (S.vectorBitSize() < 128) {
+      throw new UnsupportedOperationException("vectors of " + S.vectorBitSize() + " bits");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "VectorKernels[" + S + "]";
+  }
+
+  private static FloatVector load(float[] a, int i) {
+    return FloatVector.fromArray(S, a, i);
+  }
+
+  /** +c, -c or 0 by the sign of r (0 for r = 0, as Math.signum). */
+  private static FloatVector signTimes(FloatVector r, FloatVector c, FloatVector minusC) {
+    return c.blend(minusC, r.lt(0f)).blend(0f, r.eq(0f));
+  }
+
+  @Override
+  public double mse(
+      float[] p, float[] t, float[] values, float[] g, double scale, int from, int to) {
+    float c = (float) (2 * scale);
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      FloatVector acc = FloatVector.zero(S);
+      for (int i = start; i < end; i += L) {
+        FloatVector r = load(p, i).sub(load(t, i));
+        FloatVector l = r.mul(r);
+        acc = acc.add(l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+        if (g != null) {
+          r.mul(c).intoArray(g, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum += Double.isFinite(s) ? s : SCALAR.mse(p, t, values, g, scale, start, end);
+    }
+    return sum + SCALAR.mse(p, t, values, g, scale, bound, to);
+  }
+
+  @Override
+  public double mae(
+      float[] p, float[] t, float[] values, float[] g, double scale, int from, int to) {
+    FloatVector c = FloatVector.broadcast(S, (float) scale);
+    FloatVector minusC = c.neg();
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      FloatVector acc = FloatVector.zero(S);
+      for (int i = start; i < end; i += L) {
+        FloatVector r = load(p, i).sub(load(t, i));
+        FloatVector l = r.abs();
+        acc = acc.add(l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+        if (g != null) {
+          signTimes(r, c, minusC).intoArray(g, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum += Double.isFinite(s) ? s : SCALAR.mae(p, t, values, g, scale, start, end);
+    }
+    return sum + SCALAR.mae(p, t, values, g, scale, bound, to);
+  }
+
+  @Override
+  public double smoothL1(
+      float[] p,
+      float[] t,
+      double beta,
+      float[] values,
+      float[] g,
+      double scale,
+      int from,
+      int to) {
+    float b = (float) beta;
+    float halfInvBeta = beta > 0 ? (float) (0.5 / beta) : 0f;
+    float halfBeta = (float) (0.5 * beta);
+    float quadScale = beta > 0 ? (float) (scale / beta) : 0f;
+    FloatVector c = FloatVector.broadcast(S, (float) scale);
+    FloatVector minusC = c.neg();
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      FloatVector acc = FloatVector.zero(S);
+      for (int i = start; i < end; i += L) {
+        FloatVector r = load(p, i).sub(load(t, i));
+        FloatVector a = r.abs();
+        VectorMask<Float> quadratic = a.lt(b);
+        FloatVector l = a.sub(halfBeta).blend(r.mul(r).mul(halfInvBeta), quadratic);
+        acc = acc.add(l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+        if (g != null) {
+          signTimes(r, c, minusC).blend(r.mul(quadScale), quadratic).intoArray(g, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum += Double.isFinite(s) ? s : SCALAR.smoothL1(p, t, beta, values, g, scale, start, end);
+    }
+    return sum + SCALAR.smoothL1(p, t, beta, values, g, scale, bound, to);
+  }
+
+  @Override
+  public double huber(
+      float[] p,
+      float[] t,
+      double delta,
+      float[] values,
+      float[] g,
+      double scale,
+      int from,
+      int to) {
+    float d = (float) delta;
+    float halfDeltaSquared = (float) (0.5 * delta * delta);
+    float c = (float) scale;
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      FloatVector acc = FloatVector.zero(S);
+      for (int i = start; i < end; i += L) {
+        FloatVector r = load(p, i).sub(load(t, i));
+        FloatVector a = r.abs();
+        FloatVector l =
+            a.mul(d)
+                .sub(halfDeltaSquared)
+                .blend(r.mul(r).mul(0.5f), a.compare(VectorOperators.LE, d));
+        acc = acc.add(l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+        if (g != null) {
+          r.max(-d).min(d).mul(c).intoArray(g, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum += Double.isFinite(s) ? s : SCALAR.huber(p, t, delta, values, g, scale, start, end);
+    }
+    return sum + SCALAR.huber(p, t, delta, values, g, scale, bound, to);
+  }
+
+  @Override
+  public double logCosh(
+      float[] p, float[] t, float[] values, float[] g, double scale, int from, int to) {
+    FloatVector c = FloatVector.broadcast(S, (float) scale);
+    FloatVector minusC = c.neg();
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      FloatVector acc = FloatVector.zero(S);
+      for (int i = start; i < end; i += L) {
+        FloatVector r = load(p, i).sub(load(t, i));
+        FloatVector a = r.abs();
+        // em = exp(-2|r|) - 1: log(cosh r) = |r| + log1p(em / 2), tanh|r| = -em / (2 + em).
+        FloatVector em = a.mul(-2f).lanewise(EXPM1);
+        FloatVector closed = a.add(em.mul(0.5f).lanewise(LOG1P));
+        // Near 0 the closed form loses |r| to cancellation: the series r^2/2 - r^4/12 + ...
+        FloatVector a2 = a.mul(a);
+        FloatVector series =
+            a2.mul(31f / 14175f)
+                .add(-17f / 2520f)
+                .mul(a2)
+                .add(1f / 45f)
+                .mul(a2)
+                .add(-1f / 12f)
+                .mul(a2)
+                .add(0.5f)
+                .mul(a2);
+        FloatVector l = closed.blend(series, a.lt(LOG_COSH_SERIES_BELOW));
+        acc = acc.add(l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+        if (g != null) {
+          em.neg().div(em.add(2f)).mul(signTimes(r, c, minusC)).intoArray(g, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum += Double.isFinite(s) ? s : SCALAR.logCosh(p, t, values, g, scale, start, end);
+    }
+    return sum + SCALAR.logCosh(p, t, values, g, scale, bound, to);
+  }
+
+  @Override
+  public double quantile(
+      float[] p, float[] t, double q, float[] values, float[] g, double scale, int from, int to) {
+    float qf = (float) q;
+    float qm1 = (float) (q - 1);
+    FloatVector below = FloatVector.broadcast(S, (float) (-q * scale));
+    FloatVector above = FloatVector.broadcast(S, (float) ((1 - q) * scale));
+    FloatVector zero = FloatVector.zero(S);
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      FloatVector acc = FloatVector.zero(S);
+      for (int i = start; i < end; i += L) {
+        FloatVector d = load(t, i).sub(load(p, i));
+        VectorMask<Float> negative = d.lt(0f);
+        FloatVector l = d.mul(qf).blend(d.mul(qm1), negative);
+        acc = acc.add(l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+        if (g != null) {
+          zero.blend(below, d.compare(VectorOperators.GT, 0f))
+              .blend(above, negative)
+              .intoArray(g, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum += Double.isFinite(s) ? s : SCALAR.quantile(p, t, q, values, g, scale, start, end);
+    }
+    return sum + SCALAR.quantile(p, t, q, values, g, scale, bound, to);
+  }
+
+  @Override
+  public double bceWithLogits(
+      float[] x, float[] t, float[] values, float[] g, double scale, int from, int to) {
+    float c = (float) scale;
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      FloatVector acc = FloatVector.zero(S);
+      for (int i = start; i < end; i += L) {
+        FloatVector xv = load(x, i);
+        FloatVector tv = load(t, i);
+        // t softplus(-x) + (1 - t) softplus(x) = max(x, 0) - t x + log1p(exp(-|x|)).
+        FloatVector e = xv.abs().neg().lanewise(EXP);
+        FloatVector l = xv.max(0f).sub(tv.mul(xv)).add(e.lanewise(LOG1P));
+        acc = acc.add(l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+        if (g != null) {
+          FloatVector inv = ONE.div(e.add(1f));
+          FloatVector sigmoid = e.mul(inv).blend(inv, xv.lt(0f).not());
+          sigmoid.sub(tv).mul(c).intoArray(g, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum += Double.isFinite(s) ? s : SCALAR.bceWithLogits(x, t, values, g, scale, start, end);
+    }
+    return sum + SCALAR.bceWithLogits(x, t, values, g, scale, bound, to);
+  }
+
+  @Override
+  public double bce(
+      float[] p,
+      float[] t,
+      double logFloor,
+      double eps,
+      float[] values,
+      float[] g,
+      double scale,
+      int from,
+      int to) {
+    float floor = (float) logFloor;
+    float epsF = (float) eps;
+    float c = (float) scale;
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      FloatVector acc = FloatVector.zero(S);
+      for (int i = start; i < end; i += L) {
+        FloatVector pv = load(p, i);
+        FloatVector tv = load(t, i);
+        FloatVector logP = pv.lanewise(LOG).max(floor);
+        FloatVector log1mP = pv.neg().lanewise(LOG1P).max(floor);
+        FloatVector l = tv.mul(logP).add(tv.neg().add(1f).mul(log1mP)).neg();
+        acc = acc.add(l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+        if (g != null) {
+          FloatVector den = pv.neg().add(1f).mul(pv).max(epsF);
+          pv.sub(tv).div(den).mul(c).intoArray(g, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum += Double.isFinite(s) ? s : SCALAR.bce(p, t, logFloor, eps, values, g, scale, start, end);
+    }
+    return sum + SCALAR.bce(p, t, logFloor, eps, values, g, scale, bound, to);
+  }
+
+  @Override
+  public double sigmoidFocal(
+      float[] x,
+      float[] t,
+      double alpha,
+      double gamma,
+      float[] values,
+      float[] g,
+      double scale,
+      int from,
+      int to) {
+    boolean weighted = alpha >= 0;
+    float alphaF = (float) alpha;
+    float gammaF = (float) gamma;
+    float c = (float) scale;
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      FloatVector acc = FloatVector.zero(S);
+      for (int i = start; i < end; i += L) {
+        FloatVector xv = load(x, i);
+        FloatVector tv = load(t, i);
+        FloatVector oneMinusT = tv.neg().add(1f);
+        FloatVector e = xv.abs().neg().lanewise(EXP);
+        FloatVector log1pE = e.lanewise(LOG1P);
+        FloatVector ce =
+            oneMinusT.mul(xv.max(0f).add(log1pE)).add(tv.mul(xv.neg().max(0f).add(log1pE)));
+        FloatVector inv = ONE.div(e.add(1f));
+        VectorMask<Float> nonNegative = xv.lt(0f).not();
+        FloatVector s = e.mul(inv).blend(inv, nonNegative);
+        FloatVector u = inv.blend(e.mul(inv), nonNegative);
+        FloatVector m = oneMinusT.mul(s).add(tv.mul(u));
+        FloatVector amg = m.lanewise(POW, gammaF);
+        if (weighted) {
+          amg = amg.mul(tv.mul(alphaF).add(oneMinusT.mul(1f - alphaF)));
+        }
+        FloatVector l = amg.mul(ce);
+        acc = acc.add(l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+        if (g != null) {
+          // m'/m: -s for t = 1, u for t = 0, (1 - 2t) s u / m for soft labels (m > 0 there).
+          FloatVector ratio =
+              tv.mul(-2f)
+                  .add(1f)
+                  .mul(s)
+                  .mul(u)
+                  .div(m)
+                  .blend(s.neg(), tv.eq(1f))
+                  .blend(u, tv.eq(0f));
+          FloatVector sMinusT = oneMinusT.mul(s).sub(tv.mul(u));
+          amg.mul(ratio.mul(ce).mul(gammaF).add(sMinusT)).mul(c).intoArray(g, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum +=
+          Double.isFinite(s)
+              ? s
+              : SCALAR.sigmoidFocal(x, t, alpha, gamma, values, g, scale, start, end);
+    }
+    return sum + SCALAR.sigmoidFocal(x, t, alpha, gamma, values, g, scale, bound, to);
+  }
+
+  @Override
+  public double poissonNll(
+      float[] p,
+      float[] t,
+      boolean logInput,
+      boolean full,
+      double eps,
+      float[] values,
+      float[] g,
+      double scale,
+      int from,
+      int to) {
+    float cap = (float) Numerics.LOG_FLOAT_MAX;
+    float epsF = (float) eps;
+    float c = (float) scale;
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      FloatVector acc = FloatVector.zero(S);
+      for (int i = start; i < end; i += L) {
+        FloatVector x = load(p, i);
+        FloatVector y = load(t, i);
+        FloatVector l;
+        FloatVector d;
+        if (logInput) {
+          // exp(x), continued by its tangent beyond the cap; overflow falls back to double.
+          FloatVector e = x.min(cap).lanewise(EXP);
+          FloatVector expT = e.blend(x.sub(cap).add(1f).mul(e), x.compare(VectorOperators.GT, cap));
+          l = expT.sub(y.mul(x));
+          d = e.sub(y);
+        } else {
+          FloatVector rate = x.add(epsF);
+          l = x.sub(y.mul(rate.lanewise(LOG)));
+          d = y.div(rate).neg().add(1f);
+        }
+        if (full) {
+          // Stirling's term y log y - y + log(2 pi y) / 2, only where y > 1.
+          FloatVector stirling = y.add(0.5f).mul(y.lanewise(LOG)).sub(y).add(HALF_LOG_2PI);
+          l = l.add(stirling, y.compare(VectorOperators.GT, 1f));
+        }
+        acc = acc.add(l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+        if (g != null) {
+          d.mul(c).intoArray(g, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum +=
+          Double.isFinite(s)
+              ? s
+              : SCALAR.poissonNll(p, t, logInput, full, eps, values, g, scale, start, end);
+    }
+    return sum + SCALAR.poissonNll(p, t, logInput, full, eps, values, g, scale, bound, to);
+  }
+
+  @Override
+  public double klDiv(
+      float[] x,
+      float[] t,
+      boolean logTarget,
+      float[] values,
+      float[] gx,
+      float[] gt,
+      double scale,
+      int from,
+      int to) {
+    float c = (float) scale;
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      FloatVector acc = FloatVector.zero(S);
+      for (int i = start; i < end; i += L) {
+        FloatVector xv = load(x, i);
+        FloatVector tv = load(t, i);
+        FloatVector l;
+        if (logTarget) {
+          FloatVector e = tv.lanewise(EXP);
+          FloatVector diff = tv.sub(xv);
+          l = e.mul(diff);
+          if (gx != null) {
+            e.mul(-c).intoArray(gx, i);
+          }
+          if (gt != null) {
+            diff.add(1f).mul(e).mul(c).intoArray(gt, i);
+          }
+        } else {
+          // t (log t - x), 0 where t = 0: the floor keeps the log finite and t zeroes the term.
+          FloatVector logT = tv.max(KL_LOG_FLOOR).lanewise(LOG);
+          l = tv.mul(logT.sub(xv));
+          if (gx != null) {
+            tv.mul(-c).intoArray(gx, i);
+          }
+          if (gt != null) {
+            logT.add(1f).sub(xv).mul(c).intoArray(gt, i);
+          }
+        }
+        acc = acc.add(l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum +=
+          Double.isFinite(s) ? s : SCALAR.klDiv(x, t, logTarget, values, gx, gt, scale, start, end);
+    }
+    return sum + SCALAR.klDiv(x, t, logTarget, values, gx, gt, scale, bound, to);
+  }
+}
