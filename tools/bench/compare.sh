@@ -23,7 +23,6 @@ rm -f "$out"/case-*.csv
 echo "compare: building losskit-bench" >&2
 mvn -q -B -Dstyle.color=never -DskipTests -pl losskit-bench -am package >&2
 cp="$root/losskit-bench/target/classes:$root/losskit-core/target/classes"
-java_run=(java --add-modules jdk.incubator.vector -Xmx6g -cp "$cp" dev.losskit.bench.SideBySide)
 
 cases="${ONLY:-$("$python" tools/bench/torch_baseline.py --list | tr '\n' ',')}"
 {
@@ -40,13 +39,20 @@ for c in ${cases//,/ }; do
   "$python" tools/bench/torch_baseline.py --only "$c" --threads "$threads" --sizes "$sizes" \
       --infonce-batches "$batches" --extra "$extra" --no-bandwidth --run-id "$run_id" \
       --out "$out/case-torch-$c.csv" >&2
-  "${java_run[@]}" --only "$c" --threads "$threads" --sizes "$sizes" --infonce-batches "$batches" \
-      --extra "$extra" --no-bandwidth --run-id "$run_id" --out "$out/case-losskit-$c.csv" >&2
+  # One JVM per thread count: the core splits calls across the common fork-join pool, sized at start-up.
+  for th in ${threads//,/ }; do
+    pool=()
+    [ "$th" = 1 ] && pool=(-Djava.util.concurrent.ForkJoinPool.common.parallelism=0)
+    [ "$th" != 1 ] && pool=(-Djava.util.concurrent.ForkJoinPool.common.parallelism=$((th - 1)))
+    java --add-modules jdk.incubator.vector -Xmx6g "${pool[@]}" -cp "$cp" dev.losskit.bench.SideBySide \
+        --only "$c" --threads "$th" --sizes "$sizes" --infonce-batches "$batches" --extra "$extra" \
+        --no-bandwidth --run-id "$run_id" --out "$out/case-losskit-$c-$th.csv" >&2
+  done
 done
 echo "compare: copy bandwidth" >&2
 "$python" tools/bench/torch_baseline.py --only none --threads 1 --run-id "$run_id" \
     --out "$out/case-torch-bandwidth.csv" >&2
-"${java_run[@]}" --bandwidth-only --run-id "$run_id" --out "$out/case-losskit-bandwidth.csv" >&2
+java -Xmx6g -cp "$cp" dev.losskit.bench.SideBySide --bandwidth-only --run-id "$run_id" --out "$out/case-losskit-bandwidth.csv" >&2
 echo "load average at end:   $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 
 # One CSV per side: the header once, then every case.

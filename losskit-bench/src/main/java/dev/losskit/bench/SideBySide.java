@@ -26,13 +26,16 @@ import java.util.zip.CRC32;
  *
  * <pre>{@code
  * java --add-modules jdk.incubator.vector -cp ... dev.losskit.bench.SideBySide --out losskit.csv \
- *     [--threads 1,2] [--sizes 1e3,1e5,1e6] [--infonce-batches 256,1024] [--extra mse:1e7]
+ *     [--threads 1|2] [--sizes 1e3,1e5,1e6] [--infonce-batches 256,1024] [--extra mse:1e7]
  *     [--only mse,huber] [--target-time 0.2] [--repeats 5] [--run-id ID] [--no-bandwidth]
  *     [--bandwidth-only]
  * }</pre>
  *
- * <p>The options mean what the baseline's options mean. Besides the losses it measures the
- * single-thread copy bandwidth of a Java array copy ({@code java_copy}, 8 bytes per element).
+ * <p>The options mean what the baseline's options mean, except that one JVM measures one thread
+ * count: the core splits large inputs across the common fork-join pool, whose size is fixed at
+ * start-up ({@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=0} runs every call on the
+ * calling thread; the default uses every core). Besides the losses it measures the single-thread
+ * copy bandwidth of a Java array copy ({@code java_copy}, 8 bytes per element).
  */
 public final class SideBySide {
   static final List<String> FIELDS =
@@ -100,7 +103,7 @@ public final class SideBySide {
 
   static Options parse(String[] args) {
     Path out = Path.of("losskit.csv");
-    List<Integer> threads = List.of(1, 2);
+    List<Integer> threads = List.of(jvmThreads());
     List<Integer> sizes = List.of(1000, 100_000, 1_000_000);
     List<Integer> batches = List.of(256, 1024);
     List<String[]> extra = new ArrayList<>();
@@ -171,6 +174,17 @@ public final class SideBySide {
         default:
           throw new IllegalArgumentException("unknown option " + a);
       }
+    }
+    // The core splits a call across the common fork-join pool, whose size is fixed when the JVM
+    // starts: one JVM measures one thread count.
+    if (cases && (threads.size() != 1 || threads.get(0) != jvmThreads())) {
+      throw new IllegalArgumentException(
+          "--threads: this JVM runs a call on "
+              + jvmThreads()
+              + " thread(s) (-D"
+              + POOL
+              + "=0 for 1), found "
+              + threads);
     }
     return new Options(
         out, threads, sizes, batches, extra, only, targetTime, repeats, runId, bandwidth, cases);
@@ -258,17 +272,9 @@ public final class SideBySide {
       }
     }
     for (int th : o.threads()) {
-      String previous = System.getProperty(THREADS);
-      System.setProperty(THREADS, Integer.toString(th));
-      double[] per;
-      long loops;
-      try {
-        long[] l = new long[1];
-        per = measure(c::step, o.targetTime(), o.repeats(), l);
-        loops = l[0];
-      } finally {
-        restore(previous);
-      }
+      long[] l = new long[1];
+      double[] per = measure(c::step, o.targetTime(), o.repeats(), l);
+      long loops = l[0];
       double[] s = per.clone();
       Arrays.sort(s);
       double med = median(s);
@@ -313,15 +319,18 @@ public final class SideBySide {
     }
   }
 
-  /** The system property through which the core learns how many threads one call may use. */
-  static final String THREADS = "losskit.threads";
+  /** The JVM property that sizes the common fork-join pool, on which the core splits inputs. */
+  static final String POOL = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
-  private static void restore(String previous) {
-    if (previous == null) {
-      System.clearProperty(THREADS);
-    } else {
-      System.setProperty(THREADS, previous);
-    }
+  /**
+   * The thread count this JVM runs a call on: 1 when the common pool has no workers ({@code
+   * -Djava.util.concurrent.ForkJoinPool.common.parallelism=0}), else the pool's workers plus the
+   * caller.
+   */
+  static int jvmThreads() {
+    return "0".equals(System.getProperty(POOL))
+        ? 1
+        : java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1;
   }
 
   /** The baseline's seed: SEED + crc32("name:n"), so that --only gives the same data. */

@@ -21,12 +21,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * from the loss's sampler (its natural shape) at a number of units (elements, samples, boxes,
  * pixels), on one thread or on every core.
  *
- * <p>The {@code id} parameter defaults to a few representative losses; the full matrix names every
- * id, as {@code tools/bench/jmh-all.sh} does:
+ * <p>The {@code id} parameter defaults to a few representative losses; {@code
+ * tools/bench/jmh-all.sh} runs the full matrix, every catalogue id:
  *
  * <pre>{@code
  * java --add-modules jdk.incubator.vector -jar losskit-bench/target/losskit-bench-*-benchmarks.jar \
- *     LossBenchmark -p id=mse,cross-entropy -p units=1000,1000000 -p threads=1
+ *     'LossBenchmark.valueAndGradient1Thread' -p id=mse,cross-entropy -p units=1000,1000000
  * }</pre>
  *
  * <p>Inputs larger than {@link BenchInputs#MAX_FLOATS} floats, and pairwise losses beyond {@link
@@ -49,34 +49,46 @@ public class LossBenchmark {
   @Param({"1000", "100000", "1000000", "10000000"})
   public int units;
 
-  /** {@code 1}: the calling thread only; {@code all}: large inputs split across every core. */
-  @Param({"1", "all"})
-  public String threads;
-
   private BenchInputs inputs;
-  private Threads.Setting previous;
 
   @Setup(Level.Trial)
   public void setUp() {
-    previous = Threads.apply(threads);
     inputs = BenchInputs.of(Catalog.builtin().get(id), units, 42);
     if (inputs.units() != units) {
       System.out.println("# " + id + ": capped at " + inputs.units() + " units");
     }
   }
 
-  @org.openjdk.jmh.annotations.TearDown(Level.Trial)
-  public void tearDown() {
-    Threads.restore(previous);
-  }
-
+  /** Value only, every call on the calling thread (the common pool has no workers). */
   @Benchmark
-  public double value() {
+  @Fork(
+      value = 1,
+      jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g", "-D" + ONE_THREAD + "=0"})
+  public double value1Thread() {
     return inputs.value();
   }
 
+  /** Value and gradient, every call on the calling thread. */
   @Benchmark
-  public double valueAndGradient() {
+  @Fork(
+      value = 1,
+      jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g", "-D" + ONE_THREAD + "=0"})
+  public double valueAndGradient1Thread() {
     return inputs.valueAndGradient();
   }
+
+  /** Value only, large inputs split across every core. */
+  @Benchmark
+  public double valueAllCores() {
+    return inputs.value();
+  }
+
+  /** Value and gradient, large inputs split across every core. */
+  @Benchmark
+  public double valueAndGradientAllCores() {
+    return inputs.valueAndGradient();
+  }
+
+  /** The property that sizes the common fork-join pool, on which the core splits large inputs. */
+  static final String ONE_THREAD = "java.util.concurrent.ForkJoinPool.common.parallelism";
 }

@@ -18,10 +18,9 @@ class LossBenchmarkSmokeTest {
   void oneIterationOfOneLossRuns() throws Exception {
     Options o =
         new OptionsBuilder()
-            .include(LossBenchmark.class.getName() + ".valueAndGradient")
+            .include(LossBenchmark.class.getName() + ".valueAndGradient1Thread")
             .param("id", "huber")
             .param("units", "1000")
-            .param("threads", "1")
             .forks(0)
             .warmupIterations(0)
             .measurementIterations(1)
