@@ -61,10 +61,14 @@ for side in torch losskit; do
   { head -1 "${files[0]}"; for f in "${files[@]}"; do tail -n +2 "$f"; done; } > "$out/$side.csv"
 done
 
+# The command that regenerates this page: the script with every setting that was not the default.
 command="tools/bench/compare.sh"
-[ -n "${ONLY:-}${SIZES:-}${THREADS:-}" ] && command="ONLY=${ONLY:-} SIZES=$sizes THREADS=$threads $command"
+for v in ONLY SIZES THREADS INFONCE_BATCHES EXTRA; do
+  [ -n "${!v+x}" ] && command="$v=${!v} $command"
+done
 "$python" tools/bench/performance.py --torch "$out/torch.csv" --losskit "$out/losskit.csv" \
-    --machine "$out/machine.txt" --command "$command" > "$out/performance.md"
+    --machine "$out/machine.txt" --command "$command" --notes tools/bench/performance-notes.md \
+    > "$out/performance.md"
 mkdir -p docs
 mv "$out/performance.md" docs/performance.md
 echo "compare: wrote docs/performance.md" >&2

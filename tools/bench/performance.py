@@ -69,6 +69,7 @@ def main():
     ap.add_argument("--losskit", required=True)
     ap.add_argument("--machine", required=True, help="text file describing the machine and the load")
     ap.add_argument("--command", required=True)
+    ap.add_argument("--notes", default=None, help="markdown appended as the page's last section")
     a = ap.parse_args()
     trows, lrows = load(a.torch), load(a.losskit)
     t, l = index(trows), index(lrows)
@@ -194,6 +195,10 @@ def main():
         ", ".join(n for n, _ in five),
         "met" if not badf else "not met for " + ", ".join("%s (%.2fx)" % x for x in badf)))
     w("")
+    if a.notes:
+        with open(a.notes) as f:
+            w(f.read().rstrip())
+            w("")
     print("\n".join(out))
 
 
