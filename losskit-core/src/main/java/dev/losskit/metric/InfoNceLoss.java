@@ -111,8 +111,8 @@ public final class InfoNceLoss extends AbstractLoss {
     // The similarity matrix is one float matrix product; it is then overwritten in place with the
     // coefficients dL/ds, and the two backward products read it (and its transpose).
     float[] s = new float[n * n];
-    float[] scratch = new float[Math.max(n * dim, n * n)];
-    FloatGemm.multiplyTransposed(ah, n, bh, n, dim, scratch, s);
+    float[] bt = new float[n * dim]; // b^T for the forward product, then reused below
+    FloatGemm.multiplyTransposed(ah, n, bh, n, dim, bt, s);
     double inv = 1 / temperature;
     double c = scale * inv;
     double sum = 0;
@@ -145,7 +145,7 @@ public final class InfoNceLoss extends AbstractLoss {
         s[row + i] -= (float) c;
       }
     }
-    float[] u = new float[n * dim];
+    float[] u = bt;
     if (ga != null) {
       FloatGemm.kernel().multiply(s, n, n, bh, dim, u);
       project(u, ah, na, n, dim, ga);
