@@ -10,6 +10,7 @@ import dev.losskit.Range;
 import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
+import dev.losskit.internal.BulkExp;
 
 /**
  * InfoNCE: for each row of view {@code a}, the cross-entropy of picking its own row of view {@code
@@ -30,9 +31,10 @@ import dev.losskit.Trait;
  *
  * <p>Numerics: the log-sum-exp is shifted by the row maximum; each row is normalized as {@code
  * torch.nn.functional.normalize(x, dim=1)} does, so that zero-norm rows give finite values and
- * gradients. The N by N similarity matrix (float, computed block by block in double) is the one
- * quadratic scratch array of a call, next to double copies of the normalized rows; it is
- * overwritten with the gradient coefficients when gradients are asked for.
+ * gradients. The N by N similarity matrix is one float matrix product of the normalized rows
+ * ({@link FloatGemm}, vectorized and cache-blocked): the quadratic scratch array of a call; it is
+ * overwritten with the gradient coefficients, and the two backward passes are matrix products with
+ * it and its transpose.
  *
  * <p>Equals {@code F.cross_entropy(F.normalize(a) @ F.normalize(b).T / tau, arange(N))}; there is
  * no PyTorch loss of that name.
@@ -104,46 +106,103 @@ public final class InfoNceLoss extends AbstractLoss {
     int dim = in[0].dim(1);
     float[] ga = grads == null ? null : grads[0];
     float[] gb = grads == null ? null : grads[1];
-    boolean withGrad = ga != null || gb != null;
     double[] na = new double[n];
-    double[] ah = CosineMatrix.normalize(a, n, dim, na);
+    float[] ah = normalized(a, n, dim, na);
     double[] nb = new double[n];
-    double[] bh = CosineMatrix.normalize(b, n, dim, nb);
+    float[] bh = normalized(b, n, dim, nb);
+    // The similarity matrix is one float matrix product; it is then overwritten in place with the
+    // coefficients dL/ds, and the two backward products read it (and its transpose).
     float[] s = new float[n * n];
-    CosineMatrix.similarities(ah, n, bh, n, dim, s, n, 0, 0);
+    float[] bt = new float[n * dim]; // b^T for the forward product, then reused below
+    FloatGemm.multiplyTransposed(ah, n, bh, n, dim, bt, s);
     double inv = 1 / temperature;
+    double c = scale * inv;
     double sum = 0;
     for (int i = 0; i < n; i++) {
       int row = i * n;
-      double max = Double.NEGATIVE_INFINITY;
+      float max = Float.NEGATIVE_INFINITY;
       for (int j = 0; j < n; j++) {
-        max = Math.max(max, s[row + j] * inv);
+        max = Math.max(max, s[row + j]);
       }
+      float sii = s[row + i];
+      float finv = (float) inv;
+      for (int j = 0; j < n; j++) {
+        s[row + j] = (s[row + j] - max) * finv;
+      }
+      BulkExp.expInPlace(s, row, row + n); // kept for the gradient
       double e = 0;
       for (int j = 0; j < n; j++) {
-        e += Math.exp(s[row + j] * inv - max);
+        e += s[row + j];
       }
-      double lse = max + Math.log(e);
-      double l = lse - s[row + i] * inv;
+      double l = Math.log(e) - (sii - max) * inv;
       sum += l;
       if (values != null) {
         values[i] = (float) l;
       }
-      if (withGrad) {
-        double c = scale * inv;
+      if (ga != null || gb != null) {
+        double k = c / e;
         for (int j = 0; j < n; j++) {
-          double q = Math.exp(s[row + j] * inv - lse);
-          s[row + j] = (float) (c * (j == i ? q - 1 : q));
+          s[row + j] = (float) (k * s[row + j]);
         }
+        s[row + i] -= (float) c;
       }
     }
+    float[] u = bt;
     if (ga != null) {
-      CosineMatrix.backward(s, n, 0, ah, na, n, dim, bh, n, 0, null, 0, 0, ga);
+      FloatGemm.kernel().multiply(s, n, n, bh, dim, u);
+      project(u, ah, na, n, dim, ga);
     }
     if (gb != null) {
       CosineMatrix.transpose(s, n);
-      CosineMatrix.backward(s, n, 0, bh, nb, n, dim, ah, n, 0, null, 0, 0, gb);
+      FloatGemm.kernel().multiply(s, n, n, ah, dim, u);
+      project(u, bh, nb, n, dim, gb);
     }
     return sum;
+  }
+
+  /**
+   * The rows of {@code x} divided by {@code max(|x_i|, EPS)} as floats (norms accumulated in
+   * double, unclamped norms into {@code norms}).
+   */
+  private static float[] normalized(float[] x, int rows, int dim, double[] norms) {
+    float[] out = new float[rows * dim];
+    for (int i = 0; i < rows; i++) {
+      int o = i * dim;
+      double q = 0;
+      for (int k = o; k < o + dim; k++) {
+        q += (double) x[k] * x[k];
+      }
+      double nrm = Math.sqrt(q);
+      norms[i] = nrm;
+      double inv = 1 / Math.max(nrm, CosineMatrix.EPS);
+      for (int k = o; k < o + dim; k++) {
+        out[k] = (float) (x[k] * inv);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Carries {@code u_i = dL/dxh_i} through the normalization: {@code (u_i - xh_i <xh_i, u_i>) /
+   * |x_i|}, or {@code u_i / EPS} where the clamp is active.
+   */
+  private static void project(float[] u, float[] xh, double[] nx, int rows, int dim, float[] g) {
+    for (int i = 0; i < rows; i++) {
+      int o = i * dim;
+      double nrm = nx[i];
+      if (nrm >= CosineMatrix.EPS) {
+        double proj = 0;
+        for (int d = o; d < o + dim; d++) {
+          proj += (double) xh[d] * u[d];
+        }
+        for (int d = o; d < o + dim; d++) {
+          g[d] = (float) ((u[d] - xh[d] * proj) / nrm);
+        }
+      } else {
+        for (int d = o; d < o + dim; d++) {
+          g[d] = (float) (u[d] / CosineMatrix.EPS);
+        }
+      }
+    }
   }
 }

@@ -125,6 +125,9 @@ public final class TripletMarginLoss extends AbstractLoss {
     float[] gp = grads == null ? null : grads[1];
     float[] gn = grads == null ? null : grads[2];
     boolean withGrad = ga != null || gp != null || gn != null;
+    if (p == 2 && !swap) {
+      return euclidean(a, pos, neg, n, dim, values, ga, gp, gn, scale);
+    }
     double sum = 0;
     for (int i = 0; i < n; i++) {
       int o = i * dim;
@@ -168,6 +171,83 @@ public final class TripletMarginLoss extends AbstractLoss {
       }
     }
     return sum;
+  }
+
+  /**
+   * The common case, p = 2 without swap: each distance a sum of squares in four independent double
+   * accumulators (a reduction the JIT cannot reorder on its own), and the gradient rows as plain
+   * float loops, which the JIT vectorizes: dL/da = c_p (a - p + eps) - c_n (a - n + eps), dL/dp =
+   * -c_p (a - p + eps), dL/dn = c_n (a - n + eps), with c = scale / distance (0 at distance 0), for
+   * active triplets; zeros otherwise.
+   */
+  private double euclidean(
+      float[] a,
+      float[] pos,
+      float[] neg,
+      int n,
+      int dim,
+      float[] values,
+      float[] ga,
+      float[] gp,
+      float[] gn,
+      double scale) {
+    float e = (float) eps;
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      int o = i * dim;
+      double dap = euclidean(a, pos, o, dim);
+      double dneg = euclidean(a, neg, o, dim);
+      double z = margin + dap - dneg;
+      double l = Math.max(z, 0);
+      sum += l;
+      if (values != null) {
+        values[i] = (float) l;
+      }
+      boolean active = z >= 0;
+      float cp = active && dap > 0 ? (float) (scale / dap) : 0f;
+      float cn = active && dneg > 0 ? (float) (scale / dneg) : 0f;
+      if (ga != null) {
+        for (int k = o; k < o + dim; k++) {
+          ga[k] = cp * (a[k] - pos[k] + e) - cn * (a[k] - neg[k] + e);
+        }
+      }
+      if (gp != null) {
+        for (int k = o; k < o + dim; k++) {
+          gp[k] = -cp * (a[k] - pos[k] + e);
+        }
+      }
+      if (gn != null) {
+        for (int k = o; k < o + dim; k++) {
+          gn[k] = cn * (a[k] - neg[k] + e);
+        }
+      }
+    }
+    return sum;
+  }
+
+  /** |x_o.. - y_o.. + eps|_2 of one row, in four interleaved partial sums. */
+  private double euclidean(float[] x, float[] y, int o, int dim) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int k = o;
+    int end = o + dim;
+    for (; k + 3 < end; k += 4) {
+      double v0 = (double) x[k] - y[k] + eps;
+      double v1 = (double) x[k + 1] - y[k + 1] + eps;
+      double v2 = (double) x[k + 2] - y[k + 2] + eps;
+      double v3 = (double) x[k + 3] - y[k + 3] + eps;
+      s0 += v0 * v0;
+      s1 += v1 * v1;
+      s2 += v2 * v2;
+      s3 += v3 * v3;
+    }
+    for (; k < end; k++) {
+      double v = (double) x[k] - y[k] + eps;
+      s0 += v * v;
+    }
+    return Math.sqrt((s0 + s1) + (s2 + s3));
   }
 
   /** |x_o.. - y_o.. + eps|_p of one row. */

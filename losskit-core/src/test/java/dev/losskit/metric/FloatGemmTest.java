@@ -1,0 +1,64 @@
+package dev.losskit.metric;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Both matrix-product kernels against a naive double product, over sizes that hit every tail. */
+class FloatGemmTest {
+  private static final int[] SIZES = {1, 2, 3, 7, 8, 15, 16, 17, 31, 32, 33, 67};
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void matchesNaiveProductOverOddSizes(boolean vector) {
+    FloatGemm.Kernel kernel = vector ? FloatGemm.vector() : FloatGemm.SCALAR;
+    // The vector kernel needs a JVM started with --add-modules jdk.incubator.vector.
+    assumeTrue(kernel != null, "Vector API absent from this JVM");
+    SplittableRandom r = new SplittableRandom(7);
+    for (int m : SIZES) {
+      for (int n : SIZES) {
+        for (int k : new int[] {1, 5, 128, 131}) {
+          float[] a = random(r, m * k);
+          float[] b = random(r, k * n);
+          float[] c = new float[m * n];
+          java.util.Arrays.fill(c, Float.NaN); // every output must be overwritten
+          kernel.multiply(a, m, k, b, n, c);
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+              double want = 0;
+              double mag = 0;
+              for (int d = 0; d < k; d++) {
+                want += (double) a[i * k + d] * b[d * n + j];
+                mag += Math.abs((double) a[i * k + d] * b[d * n + j]);
+              }
+              assertEquals(
+                  want, c[i * n + j], 1e-6 * mag + 1e-30, "m=" + m + " n=" + n + " k=" + k);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void transposedProductReadsRowsOfBoth() {
+    float[] a = {1, 2, 3, 4}; // 2 x 2
+    float[] b = {5, 6, 7, 8, 9, 10}; // 3 x 2
+    float[] c = new float[6];
+    FloatGemm.multiplyTransposed(a, 2, b, 3, 2, new float[6], c);
+    assertEquals(1 * 5 + 2 * 6, c[0]);
+    assertEquals(3 * 9 + 4 * 10, c[5]);
+  }
+
+  private static float[] random(SplittableRandom r, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) (2 * r.nextDouble() - 1);
+    }
+    return x;
+  }
+}
