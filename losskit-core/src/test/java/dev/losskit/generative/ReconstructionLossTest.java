@@ -92,8 +92,8 @@ class ReconstructionLossTest extends LossContractTest {
       for (Reduction red : List.of(Reduction.MEAN, Reduction.SUM, Reduction.NONE)) {
         LossResult a = same.evaluate(red, x, y);
         LossResult b = rec.evaluate(red, x, y);
-        assertEquals(a.value(), b.value(), 1e-9 * Math.abs(a.value()), kind + " " + red);
-        assertArrayEquals(a.grad(0).data(), b.grad(0).data(), 0f, kind + " " + red);
+        assertEquals(a.value(), b.value(), 1e-6 * Math.abs(a.value()), kind + " " + red);
+        assertArrayEquals(a.grad(0).data(), b.grad(0).data(), 1e-6f, kind + " " + red);
       }
     }
   }
