@@ -362,4 +362,15 @@ public final class ScalarKernels implements Kernels {
     }
     return sum;
   }
+
+  @Override
+  public boolean allWithin(float[] x, float lo, float hi, boolean abs) {
+    for (float v : x) {
+      float a = abs ? Math.abs(v) : v;
+      if (!(a >= lo && a <= hi)) { // also false for NaN
+        return false;
+      }
+    }
+    return true;
+  }
 }
