@@ -365,12 +365,18 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public boolean allWithin(float[] x, float lo, float hi, boolean abs) {
-    for (float v : x) {
-      float a = abs ? Math.abs(v) : v;
-      if (!(a >= lo && a <= hi)) { // also false for NaN
-        return false;
+    // Non-short-circuit and no early exit: a loop without data-dependent branches.
+    boolean inside = true;
+    if (abs) {
+      for (float v : x) {
+        float a = Math.abs(v);
+        inside &= a >= lo & a <= hi; // false for NaN
+      }
+    } else {
+      for (float v : x) {
+        inside &= v >= lo & v <= hi;
       }
     }
-    return true;
+    return inside;
   }
 }
