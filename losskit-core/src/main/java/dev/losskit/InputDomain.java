@@ -1,5 +1,8 @@
 package dev.losskit;
 
+import dev.losskit.internal.vectorization.Kernels;
+import dev.losskit.internal.vectorization.Vectorization;
+
 /**
  * The values an input may hold. Every evaluation checks each input against its domain before any
  * arithmetic, so that bad data gets an error naming the input instead of a silent NaN.
@@ -52,12 +55,48 @@ public enum InputDomain {
           name + ": expected " + description + ", found a floating tensor " + t);
     }
     float[] x = t.data();
+    if (allAcceptedFast(x, t.isIntegral())) {
+      return;
+    }
+    // Something is outside: find the first offending element for the message.
     for (int i = 0; i < x.length; i++) {
       float v = x[i];
       if (!accepts(v, t.isIntegral())) {
         throw new IllegalArgumentException(
             name + ": expected " + description + ", found " + v + " at index " + i);
       }
+    }
+  }
+
+  /**
+   * Whether every value is accepted, through the selected kernels' one-pass interval test: each
+   * domain but {@link #SIGN_OR_BINARY} is a closed float interval (an open bound becomes the next
+   * float inside it), or {@link #SIGN} an interval of {@code |v|}. False means "rescan", not
+   * "rejected".
+   */
+  private boolean allAcceptedFast(float[] x, boolean integral) {
+    Kernels k = Vectorization.kernels();
+    switch (this) {
+      case POSITIVE:
+        return k.allWithin(x, Float.MIN_VALUE, Float.MAX_VALUE, false);
+      case NONNEGATIVE:
+        return k.allWithin(x, 0f, Float.MAX_VALUE, false);
+      case PROBABILITY:
+        return k.allWithin(x, 0f, 1f, false);
+      case LOG_PROBABILITY:
+        return k.allWithin(x, -Float.MAX_VALUE, 0f, false);
+      case CLASS_INDEX_OR_PROBABILITY:
+        return integral
+            ? k.allWithin(x, -Float.MAX_VALUE, Float.MAX_VALUE, false)
+            : k.allWithin(x, 0f, 1f, false);
+      case SIGN:
+        return k.allWithin(x, 1f, 1f, true);
+      case SIGN_OR_BINARY:
+        return false; // {-1, 0, 1} is no interval: the scalar scan decides
+      case ABOVE_MINUS_ONE:
+        return k.allWithin(x, Math.nextUp(-1f), Float.MAX_VALUE, false);
+      default: // REAL, PROBABILITY_OR_LOGIT, CLASS_INDEX: finite
+        return k.allWithin(x, -Float.MAX_VALUE, Float.MAX_VALUE, false);
     }
   }
 

@@ -132,4 +132,11 @@ public interface Kernels {
   /** squared-hinge: {@code max(0, 1 - y p)^2} with {@code y = target > 0 ? 1 : -1}. */
   double squaredHinge(
       float[] pred, float[] target, float[] values, float[] grad, double scale, int from, int to);
+
+  /**
+   * Whether every {@code x[i]} (or {@code |x[i]|} with {@code abs}) lies in {@code [lo, hi]}: false
+   * when any is NaN or outside. The input-domain checks call it on every input of every evaluation,
+   * so it is one pass with no early exit; a caller that needs the offending index rescans.
+   */
+  boolean allWithin(float[] x, float lo, float hi, boolean abs);
 }

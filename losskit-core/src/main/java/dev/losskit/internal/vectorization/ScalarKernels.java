@@ -362,4 +362,21 @@ public final class ScalarKernels implements Kernels {
     }
     return sum;
   }
+
+  @Override
+  public boolean allWithin(float[] x, float lo, float hi, boolean abs) {
+    // Non-short-circuit and no early exit: a loop without data-dependent branches.
+    boolean inside = true;
+    if (abs) {
+      for (float v : x) {
+        float a = Math.abs(v);
+        inside &= a >= lo & a <= hi; // false for NaN
+      }
+    } else {
+      for (float v : x) {
+        inside &= v >= lo & v <= hi;
+      }
+    }
+    return inside;
+  }
 }

@@ -596,4 +596,44 @@ final class VectorKernels implements Kernels {
     }
     return sum + SCALAR.squaredHinge(p, t, values, g, scale, bound, to);
   }
+
+  /**
+   * Tracks the lane-wise minimum and maximum, which propagate NaN (as {@link Math#min}), and
+   * compares them with the bounds once at the end: two cheap lane operations per vector and no
+   * branch in the loop, so the check runs at memory speed.
+   */
+  @Override
+  public boolean allWithin(float[] x, float lo, float hi, boolean abs) {
+    int bound = S.loopBound(x.length);
+    // Two loops rather than a test of abs inside one: a vector that is either of two values
+    // would be boxed.
+    boolean inside = abs ? absWithin(x, bound, lo, hi) : within(x, bound, lo, hi);
+    for (int i = bound; inside && i < x.length; i++) {
+      float a = abs ? Math.abs(x[i]) : x[i];
+      inside = a >= lo && a <= hi;
+    }
+    return inside;
+  }
+
+  private static boolean within(float[] x, int bound, float lo, float hi) {
+    FloatVector min = FloatVector.broadcast(S, lo);
+    FloatVector max = FloatVector.broadcast(S, hi);
+    for (int i = 0; i < bound; i += L) {
+      FloatVector v = load(x, i);
+      min = min.min(v);
+      max = max.max(v);
+    }
+    return min.reduceLanes(VectorOperators.MIN) >= lo && max.reduceLanes(VectorOperators.MAX) <= hi;
+  }
+
+  private static boolean absWithin(float[] x, int bound, float lo, float hi) {
+    FloatVector min = FloatVector.broadcast(S, lo);
+    FloatVector max = FloatVector.broadcast(S, hi);
+    for (int i = 0; i < bound; i += L) {
+      FloatVector v = load(x, i).abs();
+      min = min.min(v);
+      max = max.max(v);
+    }
+    return min.reduceLanes(VectorOperators.MIN) >= lo && max.reduceLanes(VectorOperators.MAX) <= hi;
+  }
 }
