@@ -3,21 +3,23 @@ package dev.losskit.image;
 import dev.losskit.internal.vectorization.Vectorization;
 
 /**
- * The one primitive of the separable SSIM filtering and its adjoint: a scaled row added to a row.
- * Every tap of a 1-D pass, forwards or backwards, is one such call over a contiguous row, so the
- * filtering runs in SIMD lanes when the Vector API is there, and in the scalar loop otherwise.
+ * The two primitives of the separable SSIM filtering and its adjoint, each over a contiguous run of
+ * outputs: a 1-D filter whose taps are rows (or columns) of the input, and the five moment maps of
+ * one row. The filtering runs in SIMD lanes when the Vector API is there, and in the scalar loops
+ * otherwise; both accumulate in register, one store per output.
  */
 interface RowOps {
-  /** {@code y[yo + i] += a * x[xo + i]} for {@code i < n}. */
-  void axpy(double a, double[] x, int xo, double[] y, int yo, int n);
+  /** {@code y[yo + i] = sum_k g[k] x[xo + k stride + i]} for {@code i < n}. */
+  void filter(double[] g, double[] x, int xo, int stride, double[] y, int yo, int n);
 
-  /** The scalar loop. */
-  RowOps SCALAR =
-      (a, x, xo, y, yo, n) -> {
-        for (int i = 0; i < n; i++) {
-          y[yo + i] += a * x[xo + i];
-        }
-      };
+  /**
+   * The horizontal pass of the five moments for outputs {@code i < n}, with {@code a = xs[xo + k +
+   * i]} and {@code c = ys[xo + k + i]}: {@code m[0..4][mo + i] = sum_k g[k] (a, c, a a, c c, a c)}.
+   */
+  void moments(double[] g, double[] xs, double[] ys, int xo, double[][] m, int mo, int n);
+
+  /** The scalar loops. */
+  RowOps SCALAR = new ScalarRowOps();
 
   /**
    * The vector rows when the Vector API kernels were selected at start-up (see {@link
@@ -52,6 +54,53 @@ interface RowOps {
       }
       RowOps v = vector();
       return v == null ? SCALAR : v;
+    }
+  }
+
+  /** The scalar loops of {@link RowOps}. */
+  final class ScalarRowOps implements RowOps {
+    private ScalarRowOps() {}
+
+    @Override
+    public void filter(double[] g, double[] x, int xo, int stride, double[] y, int yo, int n) {
+      for (int i = 0; i < n; i++) {
+        double s = 0;
+        for (int k = 0, o = xo + i; k < g.length; k++, o += stride) {
+          s += g[k] * x[o];
+        }
+        y[yo + i] = s;
+      }
+    }
+
+    @Override
+    public void moments(double[] g, double[] xs, double[] ys, int xo, double[][] m, int mo, int n) {
+      for (int i = 0; i < n; i++) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        double s4 = 0;
+        for (int k = 0; k < g.length; k++) {
+          double gk = g[k];
+          double a = xs[xo + k + i];
+          double c = ys[xo + k + i];
+          s0 += gk * a;
+          s1 += gk * c;
+          s2 += gk * a * a;
+          s3 += gk * c * c;
+          s4 += gk * a * c;
+        }
+        m[0][mo + i] = s0;
+        m[1][mo + i] = s1;
+        m[2][mo + i] = s2;
+        m[3][mo + i] = s3;
+        m[4][mo + i] = s4;
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "ScalarRowOps";
     }
   }
 }

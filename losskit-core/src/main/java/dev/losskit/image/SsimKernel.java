@@ -1,7 +1,5 @@
 package dev.losskit.image;
 
-import java.util.Arrays;
-
 /**
  * SSIM (or its contrast-structure part) of one channel of one image pair over the valid region of a
  * separable window, and the exact backward pass; the shared kernel of {@code ssim} and {@code
@@ -19,10 +17,11 @@ import java.util.Arrays;
  * variances and the covariance unchanged but keeps them accurate for images far from zero;
  * variances below 0 from rounding count as 0, so that {@code B2 >= C2 > 0}. Filtering is separable
  * (a horizontal then a vertical pass of the 1-D weights over the five moment maps), and the
- * backward pass is the transposed filter (the vertical then the horizontal adjoint, in scatter
- * form). Every tap of every pass is one {@link RowOps#axpy} over a contiguous row, so the passes
- * run in SIMD lanes. The buffers are sized once for an image size and reused for every channel,
- * image and call; an instance is not shared between threads.
+ * backward pass is the transposed filter (the vertical then the horizontal adjoint, the reversed
+ * weights over alpha, beta, gamma between zero borders, one image row at a time). Every pass is a
+ * {@link RowOps} call over a contiguous row, so it runs in SIMD lanes. The buffers are sized once
+ * for an image size and reused for every channel, image and call; an instance is not shared between
+ * threads.
  */
 final class SsimKernel {
   final int h;
@@ -42,18 +41,18 @@ final class SsimKernel {
   final double[] y;
   private final double[] xs;
   private final double[] ys;
-  // One row of the centred products x~^2, y~^2, x~ y~.
-  private final double[] pxx;
-  private final double[] pyy;
-  private final double[] pxy;
+  // The weights reversed: the taps of the transposed filter.
+  private final double[] gr;
+  // win - 1: the zero border that lets the transposed filter use every tap at the edges too.
+  private final int pad;
   // Horizontally filtered moment maps (h, wv): x~, y~, x~^2, y~^2, x~ y~.
   private final double[][] hm;
   // One row (wv) of the fully filtered moments.
   private final double[][] vm;
-  private final double[] alpha;
-  private final double[] beta;
-  private final double[] gamma;
-  // Vertical adjoint of alpha, beta, gamma (h, wv), and one row (w) of the horizontal adjoint.
+  // alpha, beta, gamma (hv, wv) between pad zero rows above and below.
+  private final double[][] abg;
+  // One row of their vertical adjoint (wv) between pad zeros left and right, and one row (w) of
+  // the horizontal adjoint after it.
   private final double[][] col;
   private final double[][] row;
 
@@ -80,15 +79,15 @@ final class SsimKernel {
     this.y = new double[h * w];
     this.xs = new double[h * w];
     this.ys = new double[h * w];
-    this.pxx = new double[w];
-    this.pyy = new double[w];
-    this.pxy = new double[w];
+    this.gr = new double[win];
+    for (int k = 0; k < win; k++) {
+      gr[k] = g[win - 1 - k];
+    }
+    this.pad = win - 1;
     this.hm = new double[5][h * wv];
     this.vm = new double[5][wv];
-    this.alpha = new double[hv * wv];
-    this.beta = new double[hv * wv];
-    this.gamma = new double[hv * wv];
-    this.col = new double[3][h * wv];
+    this.abg = new double[3][(hv + 2 * pad) * wv];
+    this.col = new double[3][wv + 2 * pad];
     this.row = new double[3][w];
   }
 
@@ -128,38 +127,14 @@ final class SsimKernel {
       xs[i] = x[i] - mx;
       ys[i] = y[i] - my;
     }
-    // Horizontal pass: row r of each moment map, one tap at a time.
     for (int r = 0; r < h; r++) {
-      int base = r * w;
-      for (int j = 0; j < w; j++) {
-        double a = xs[base + j];
-        double c = ys[base + j];
-        pxx[j] = a * a;
-        pyy[j] = c * c;
-        pxy[j] = a * c;
-      }
-      int o = r * wv;
-      for (double[] m : hm) {
-        Arrays.fill(m, o, o + wv, 0);
-      }
-      for (int k = 0; k < win; k++) {
-        double gk = g[k];
-        ops.axpy(gk, xs, base + k, hm[0], o, wv);
-        ops.axpy(gk, ys, base + k, hm[1], o, wv);
-        ops.axpy(gk, pxx, k, hm[2], o, wv);
-        ops.axpy(gk, pyy, k, hm[3], o, wv);
-        ops.axpy(gk, pxy, k, hm[4], o, wv);
-      }
+      ops.moments(g, xs, ys, r * w, hm, r * wv, wv);
     }
     double sum = 0;
     for (int a = 0; a < hv; a++) {
       // Vertical pass into one output row, then the map on that row.
       for (int m = 0; m < 5; m++) {
-        double[] v = vm[m];
-        Arrays.fill(v, 0);
-        for (int k = 0; k < win; k++) {
-          ops.axpy(g[k], hm[m], (a + k) * wv, v, 0, wv);
-        }
+        ops.filter(g, hm[m], a * wv, wv, vm[m], 0, wv);
       }
       sum += map(a, partials, mx, my);
     }
@@ -201,11 +176,11 @@ final class SsimKernel {
       }
       sum += t;
       if (partials) {
-        int o = a * wv + b;
+        int o = (a + pad) * wv + b;
         double dv = -t / b2;
-        beta[o] = dv;
-        gamma[o] = dxy;
-        alpha[o] = dmu - 2 * s0 * dv - s1 * dxy;
+        abg[0][o] = dmu - 2 * s0 * dv - s1 * dxy;
+        abg[1][o] = dv;
+        abg[2][o] = dxy;
       }
     }
     return sum;
@@ -216,9 +191,8 @@ final class SsimKernel {
    * #forward} with partials) to {@code grad} ({@code h * w}).
    */
   void backward(double coef, double[] grad) {
-    verticalAdjoint();
     for (int r = 0; r < h; r++) {
-      horizontalAdjoint(r);
+      adjoint(r);
       int base = r * w;
       for (int j = 0; j < w; j++) {
         int p = base + j;
@@ -232,9 +206,8 @@ final class SsimKernel {
    * #forward} with partials) to {@code out[offset ..]} ({@code h * w} values).
    */
   void backward(double coef, float[] out, int offset) {
-    verticalAdjoint();
     for (int r = 0; r < h; r++) {
-      horizontalAdjoint(r);
+      adjoint(r);
       int base = r * w;
       for (int j = 0; j < w; j++) {
         int p = base + j;
@@ -243,32 +216,15 @@ final class SsimKernel {
     }
   }
 
-  /** col[r] = sum over valid rows a with 0 <= r - a < win of g[r - a] (alpha, beta, gamma)[a]. */
-  private void verticalAdjoint() {
-    for (double[] c : col) {
-      Arrays.fill(c, 0);
-    }
-    for (int a = 0; a < hv; a++) {
-      int o = a * wv;
-      for (int k = 0; k < win; k++) {
-        double gk = g[k];
-        int t = (a + k) * wv;
-        ops.axpy(gk, alpha, o, col[0], t, wv);
-        ops.axpy(gk, beta, o, col[1], t, wv);
-        ops.axpy(gk, gamma, o, col[2], t, wv);
-      }
-    }
-  }
-
-  /** row[j] = sum over valid columns b with 0 <= j - b < win of g[j - b] col[r, b]. */
-  private void horizontalAdjoint(int r) {
-    int o = r * wv;
+  /**
+   * The transposed filter of alpha, beta, gamma at image row {@code r}, into {@link #row}: the
+   * vertical adjoint {@code col[b] = sum_a g[r - a] abg[a, b]}, then the horizontal one {@code
+   * row[j] = sum_b g[j - b] col[b]}, both over the valid a and b only, which the zero borders give.
+   */
+  private void adjoint(int r) {
     for (int m = 0; m < 3; m++) {
-      double[] out = row[m];
-      Arrays.fill(out, 0);
-      for (int k = 0; k < win; k++) {
-        ops.axpy(g[k], col[m], o, out, k, wv);
-      }
+      ops.filter(gr, abg[m], r * wv, wv, col[m], pad, wv);
+      ops.filter(gr, col[m], 0, 1, row[m], 0, w);
     }
   }
 }

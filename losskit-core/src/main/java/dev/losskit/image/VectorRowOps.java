@@ -10,24 +10,107 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorRowOps implements RowOps {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
 
   VectorRowOps() {
-    if (S.length() < 2) {
+    if (L < 2) {
       throw new UnsupportedOperationException("vectors of " + S.vectorBitSize() + " bits");
     }
   }
 
   @Override
-  public void axpy(double a, double[] x, int xo, double[] y, int yo, int n) {
-    DoubleVector va = DoubleVector.broadcast(S, a);
+  public void filter(double[] g, double[] x, int xo, int stride, double[] y, int yo, int n) {
+    int taps = g.length;
     int i = 0;
-    for (int end = S.loopBound(n); i < end; i += S.length()) {
-      DoubleVector vx = DoubleVector.fromArray(S, x, xo + i);
-      DoubleVector vy = DoubleVector.fromArray(S, y, yo + i);
-      vx.fma(va, vy).intoArray(y, yo + i);
+    // Four vectors of outputs at a time: four independent chains of fused multiply-adds hide
+    // their latency, where one chain of `taps` dependent adds would stall on each.
+    for (int end = n - 4 * L; i <= end; i += 4 * L) {
+      DoubleVector a0 = DoubleVector.zero(S);
+      DoubleVector a1 = a0;
+      DoubleVector a2 = a0;
+      DoubleVector a3 = a0;
+      for (int k = 0, o = xo + i; k < taps; k++, o += stride) {
+        DoubleVector gk = DoubleVector.broadcast(S, g[k]);
+        a0 = DoubleVector.fromArray(S, x, o).fma(gk, a0);
+        a1 = DoubleVector.fromArray(S, x, o + L).fma(gk, a1);
+        a2 = DoubleVector.fromArray(S, x, o + 2 * L).fma(gk, a2);
+        a3 = DoubleVector.fromArray(S, x, o + 3 * L).fma(gk, a3);
+      }
+      a0.intoArray(y, yo + i);
+      a1.intoArray(y, yo + i + L);
+      a2.intoArray(y, yo + i + 2 * L);
+      a3.intoArray(y, yo + i + 3 * L);
+    }
+    for (int end = n - L; i <= end; i += L) {
+      DoubleVector a0 = DoubleVector.zero(S);
+      for (int k = 0, o = xo + i; k < taps; k++, o += stride) {
+        a0 = DoubleVector.fromArray(S, x, o).fma(DoubleVector.broadcast(S, g[k]), a0);
+      }
+      a0.intoArray(y, yo + i);
     }
     for (; i < n; i++) {
-      y[yo + i] += a * x[xo + i];
+      double s = 0;
+      for (int k = 0, o = xo + i; k < taps; k++, o += stride) {
+        s += g[k] * x[o];
+      }
+      y[yo + i] = s;
+    }
+  }
+
+  @Override
+  public void moments(double[] g, double[] xs, double[] ys, int xo, double[][] m, int mo, int n) {
+    int taps = g.length;
+    double[] m0 = m[0];
+    double[] m1 = m[1];
+    double[] m2 = m[2];
+    double[] m3 = m[3];
+    double[] m4 = m[4];
+    int i = 0;
+    for (int end = n - L; i <= end; i += L) {
+      DoubleVector s0 = DoubleVector.zero(S);
+      DoubleVector s1 = s0;
+      DoubleVector s2 = s0;
+      DoubleVector s3 = s0;
+      DoubleVector s4 = s0;
+      for (int k = 0; k < taps; k++) {
+        DoubleVector gk = DoubleVector.broadcast(S, g[k]);
+        DoubleVector a = DoubleVector.fromArray(S, xs, xo + k + i);
+        DoubleVector c = DoubleVector.fromArray(S, ys, xo + k + i);
+        DoubleVector ga = a.mul(gk);
+        DoubleVector gc = c.mul(gk);
+        s0 = s0.add(ga);
+        s1 = s1.add(gc);
+        s2 = a.fma(ga, s2);
+        s3 = c.fma(gc, s3);
+        s4 = c.fma(ga, s4);
+      }
+      s0.intoArray(m0, mo + i);
+      s1.intoArray(m1, mo + i);
+      s2.intoArray(m2, mo + i);
+      s3.intoArray(m3, mo + i);
+      s4.intoArray(m4, mo + i);
+    }
+    for (; i < n; i++) {
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      double s4 = 0;
+      for (int k = 0; k < taps; k++) {
+        double gk = g[k];
+        double a = xs[xo + k + i];
+        double c = ys[xo + k + i];
+        s0 += gk * a;
+        s1 += gk * c;
+        s2 += gk * a * a;
+        s3 += gk * c * c;
+        s4 += gk * a * c;
+      }
+      m0[mo + i] = s0;
+      m1[mo + i] = s1;
+      m2[mo + i] = s2;
+      m3[mo + i] = s3;
+      m4[mo + i] = s4;
     }
   }
 

@@ -42,19 +42,45 @@ class SsimKernelTest {
   }
 
   @Test
-  void axpyMatchesTheScalarLoopAtEveryLengthAndOffset() {
+  void rowOperationsMatchTheirDefinitionAtEveryLengthAndOffset() {
     SplittableRandom r = new SplittableRandom(7);
+    double[] g = random(r, 5);
     for (RowOps ops : paths()) {
-      for (int n = 0; n <= 37; n++) {
+      for (int n = 0; n <= 41; n++) {
         for (int off = 0; off < 3; off++) {
-          double[] x = random(r, n + off);
+          int stride = n + 3;
+          double[] x = random(r, off + 5 * stride);
           double[] y = random(r, n + 2 * off);
           double[] expected = y.clone();
           for (int i = 0; i < n; i++) {
-            expected[2 * off + i] += 0.37 * x[off + i];
+            double s = 0;
+            for (int k = 0; k < 5; k++) {
+              s += g[k] * x[off + k * stride + i];
+            }
+            expected[2 * off + i] = s;
           }
-          ops.axpy(0.37, x, off, y, 2 * off, n);
-          assertArrayEquals(expected, y, 1e-15, ops + " n=" + n + " off=" + off);
+          ops.filter(g, x, off, stride, y, 2 * off, n);
+          assertArrayEquals(expected, y, 1e-14, ops + " filter n=" + n + " off=" + off);
+
+          double[] xs = random(r, off + n + 4);
+          double[] ys = random(r, off + n + 4);
+          double[][] m = new double[5][n + 1];
+          ops.moments(g, xs, ys, off, m, 1, n);
+          for (int i = 0; i < n; i++) {
+            double[] e = new double[5];
+            for (int k = 0; k < 5; k++) {
+              double a = xs[off + k + i];
+              double c = ys[off + k + i];
+              e[0] += g[k] * a;
+              e[1] += g[k] * c;
+              e[2] += g[k] * a * a;
+              e[3] += g[k] * c * c;
+              e[4] += g[k] * a * c;
+            }
+            for (int q = 0; q < 5; q++) {
+              assertEquals(e[q], m[q][1 + i], 1e-14, ops + " moment " + q + " n=" + n);
+            }
+          }
         }
       }
     }
