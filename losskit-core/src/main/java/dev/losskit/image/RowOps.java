@@ -3,10 +3,10 @@ package dev.losskit.image;
 import dev.losskit.internal.vectorization.Vectorization;
 
 /**
- * The two primitives of the separable SSIM filtering and its adjoint, each over a contiguous run of
- * outputs: a 1-D filter whose taps are rows (or columns) of the input, and the five moment maps of
- * one row. The filtering runs in SIMD lanes when the Vector API is there, and in the scalar loops
- * otherwise; both accumulate in register, one store per output.
+ * The primitives of the SSIM kernel, each over a contiguous run of outputs: a 1-D filter whose taps
+ * are rows (or columns) of the input, the five moment maps of one row, and the SSIM map of one row
+ * with its partial derivatives. The filtering runs in SIMD lanes when the Vector API is there, and
+ * in the scalar loops otherwise; both accumulate in register, one store per output.
  */
 interface RowOps {
   /** {@code y[yo + i] = sum_k g[k] x[xo + k stride + i]} for {@code i < n}. */
@@ -17,6 +17,71 @@ interface RowOps {
    * i]} and {@code c = ys[xo + k + i]}: {@code m[0..4][mo + i] = sum_k g[k] (a, c, a a, c c, a c)}.
    */
   void moments(double[] g, double[] xs, double[] ys, int xo, double[][] m, int mo, int n);
+
+  /**
+   * The SSIM (or, without luminance, cs) map of one output row of {@code n} positions from the
+   * filtered moments {@code m[0..4]} (about the channel means {@code mx, my}); returns its sum.
+   * With {@code abg}, writes alpha, beta, gamma of each position to {@code abg[0..2][o + i]}.
+   */
+  double map(
+      double[][] m,
+      int n,
+      double mx,
+      double my,
+      double c1,
+      double c2,
+      boolean luminance,
+      double[][] abg,
+      int o);
+
+  /** {@link #map} over positions {@code [from, to)}, in scalar arithmetic. */
+  static double mapScalar(
+      double[][] m,
+      int from,
+      int to,
+      double mx,
+      double my,
+      double c1,
+      double c2,
+      boolean luminance,
+      double[][] abg,
+      int o) {
+    double sum = 0;
+    for (int b = from; b < to; b++) {
+      double s0 = m[0][b];
+      double s1 = m[1][b];
+      double vx = Math.max(0, m[2][b] - s0 * s0);
+      double vy = Math.max(0, m[3][b] - s1 * s1);
+      double vxy = m[4][b] - s0 * s1;
+      double a2 = 2 * vxy + c2;
+      double b2 = vx + vy + c2;
+      double t;
+      double dmu;
+      double dxy;
+      if (luminance) {
+        double ux = s0 + mx;
+        double uy = s1 + my;
+        double a1 = 2 * ux * uy + c1;
+        double b1 = ux * ux + uy * uy + c1;
+        double d = b1 * b2;
+        t = a1 * a2 / d;
+        dmu = 2 * uy * a2 / d - t * 2 * ux / b1;
+        dxy = 2 * a1 / d;
+      } else {
+        t = a2 / b2;
+        dmu = 0;
+        dxy = 2 / b2;
+      }
+      sum += t;
+      if (abg != null) {
+        double dv = -t / b2;
+        abg[0][o + b] = dmu - 2 * s0 * dv - s1 * dxy;
+        abg[1][o + b] = dv;
+        abg[2][o + b] = dxy;
+      }
+    }
+    return sum;
+  }
 
   /** The scalar loops. */
   RowOps SCALAR = new ScalarRowOps();
@@ -96,6 +161,20 @@ interface RowOps {
         m[3][mo + i] = s3;
         m[4][mo + i] = s4;
       }
+    }
+
+    @Override
+    public double map(
+        double[][] m,
+        int n,
+        double mx,
+        double my,
+        double c1,
+        double c2,
+        boolean luminance,
+        double[][] abg,
+        int o) {
+      return RowOps.mapScalar(m, 0, n, mx, my, c1, c2, luminance, abg, o);
     }
 
     @Override

@@ -143,47 +143,7 @@ final class SsimKernel {
 
   /** The SSIM (or cs) map on output row {@code a} from {@link #vm}; its sum. */
   private double map(int a, boolean partials, double mx, double my) {
-    double[] m0 = vm[0];
-    double[] m1 = vm[1];
-    double[] m2 = vm[2];
-    double[] m3 = vm[3];
-    double[] m4 = vm[4];
-    double sum = 0;
-    for (int b = 0; b < wv; b++) {
-      double s0 = m0[b];
-      double s1 = m1[b];
-      double vx = Math.max(0, m2[b] - s0 * s0);
-      double vy = Math.max(0, m3[b] - s1 * s1);
-      double vxy = m4[b] - s0 * s1;
-      double a2 = 2 * vxy + c2;
-      double b2 = vx + vy + c2;
-      double t;
-      double dmu;
-      double dxy;
-      if (luminance) {
-        double ux = s0 + mx;
-        double uy = s1 + my;
-        double a1 = 2 * ux * uy + c1;
-        double b1 = ux * ux + uy * uy + c1;
-        double d = b1 * b2;
-        t = a1 * a2 / d;
-        dmu = 2 * uy * a2 / d - t * 2 * ux / b1;
-        dxy = 2 * a1 / d;
-      } else {
-        t = a2 / b2;
-        dmu = 0;
-        dxy = 2 / b2;
-      }
-      sum += t;
-      if (partials) {
-        int o = (a + pad) * wv + b;
-        double dv = -t / b2;
-        abg[0][o] = dmu - 2 * s0 * dv - s1 * dxy;
-        abg[1][o] = dv;
-        abg[2][o] = dxy;
-      }
-    }
-    return sum;
+    return ops.map(vm, wv, mx, my, c1, c2, luminance, partials ? abg : null, (a + pad) * wv);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.losskit.image;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -112,6 +113,62 @@ final class VectorRowOps implements RowOps {
       m3[mo + i] = s3;
       m4[mo + i] = s4;
     }
+  }
+
+  @Override
+  public double map(
+      double[][] m,
+      int n,
+      double mx,
+      double my,
+      double c1,
+      double c2,
+      boolean luminance,
+      double[][] abg,
+      int o) {
+    double[] m0 = m[0];
+    double[] m1 = m[1];
+    double[] m2 = m[2];
+    double[] m3 = m[3];
+    double[] m4 = m[4];
+    DoubleVector zero = DoubleVector.zero(S);
+    DoubleVector sum = zero;
+    int i = 0;
+    for (int end = S.loopBound(n); i < end; i += L) {
+      DoubleVector s0 = DoubleVector.fromArray(S, m0, i);
+      DoubleVector s1 = DoubleVector.fromArray(S, m1, i);
+      DoubleVector vx = DoubleVector.fromArray(S, m2, i).sub(s0.mul(s0)).max(zero);
+      DoubleVector vy = DoubleVector.fromArray(S, m3, i).sub(s1.mul(s1)).max(zero);
+      DoubleVector vxy = DoubleVector.fromArray(S, m4, i).sub(s0.mul(s1));
+      DoubleVector a2 = vxy.mul(2).add(c2);
+      DoubleVector b2 = vx.add(vy).add(c2);
+      DoubleVector t;
+      DoubleVector dmu;
+      DoubleVector dxy;
+      if (luminance) {
+        DoubleVector ux = s0.add(mx);
+        DoubleVector uy = s1.add(my);
+        DoubleVector a1 = ux.mul(uy).mul(2).add(c1);
+        DoubleVector b1 = ux.mul(ux).add(uy.mul(uy)).add(c1);
+        DoubleVector d = b1.mul(b2);
+        t = a1.mul(a2).div(d);
+        dmu = uy.mul(2).mul(a2).div(d).sub(t.mul(2).mul(ux).div(b1));
+        dxy = a1.mul(2).div(d);
+      } else {
+        t = a2.div(b2);
+        dmu = zero;
+        dxy = DoubleVector.broadcast(S, 2).div(b2);
+      }
+      sum = sum.add(t);
+      if (abg != null) {
+        DoubleVector dv = t.neg().div(b2);
+        dmu.sub(s0.mul(2).mul(dv)).sub(s1.mul(dxy)).intoArray(abg[0], o + i);
+        dv.intoArray(abg[1], o + i);
+        dxy.intoArray(abg[2], o + i);
+      }
+    }
+    double tail = RowOps.mapScalar(m, i, n, mx, my, c1, c2, luminance, abg, o);
+    return sum.reduceLanes(VectorOperators.ADD) + tail;
   }
 
   @Override
