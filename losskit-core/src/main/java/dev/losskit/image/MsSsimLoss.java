@@ -12,6 +12,7 @@ import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * Multi-scale structural dissimilarity 1 - MS-SSIM: SSIM's contrast and structure compared at
@@ -98,6 +99,9 @@ public final class MsSsimLoss extends AbstractLoss {
   private final double c1;
   private final double c2;
 
+  /** Each thread's scratch, reused from call to call while the image size stays the same. */
+  private final ThreadLocal<Pyramid> pyramids = new ThreadLocal<>();
+
   private MsSsimLoss(Params p) {
     super(SPEC, p);
     this.weights = p.reals("weights");
@@ -147,6 +151,14 @@ public final class MsSsimLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
+    return compute(in, values, grads, scale, null);
+  }
+
+  /**
+   * {@link #compute}, with the planes split across threads as {@link Planes#forEach} decides when
+   * {@code parallel} is null, else as it says (the tests compare both).
+   */
+  double compute(Tensor[] in, float[] values, float[][] grads, double scale, Boolean parallel) {
     float[] p = in[0].data();
     float[] t = in[1].data();
     float[] gp = grads == null ? null : grads[0];
@@ -155,66 +167,19 @@ public final class MsSsimLoss extends AbstractLoss {
     int h = in[0].dim(2);
     int w = in[0].dim(3);
     int hw = h * w;
-    int m = weights.length;
-    SsimKernel[] k = new SsimKernel[m];
-    double[][] gb = gp == null ? null : new double[m][];
-    int hs = h;
-    int ws = w;
-    for (int j = 0; j < m; j++) {
-      k[j] = new SsimKernel(hs, ws, g, c1, c2, j == m - 1);
-      if (gb != null) {
-        gb[j] = new double[hs * ws];
-      }
-      hs = (hs + 1) / 2;
-      ws = (ws + 1) / 2;
+    double[] planeMs = new double[n * channels];
+    IntConsumer plane =
+        q -> planeMs[q] = pyramid(h, w, gp != null).plane(p, t, q * hw, gp, scale / channels);
+    if (parallel == null) {
+      Planes.forEach(n * channels, hw, plane);
+    } else {
+      Planes.forEach(n * channels, hw, plane, parallel);
     }
-    double[] terms = new double[m];
     double sum = 0;
     for (int i = 0; i < n; i++) {
       double s = 0;
       for (int c = 0; c < channels; c++) {
-        int off = (i * channels + c) * hw;
-        k[0].load(p, t, off);
-        for (int j = 0; j < m; j++) {
-          if (j > 0) {
-            pool(k[j - 1].x, k[j - 1].h, k[j - 1].w, k[j].x);
-            pool(k[j - 1].y, k[j - 1].h, k[j - 1].w, k[j].y);
-          }
-          terms[j] = k[j].forward(gp != null) / k[j].count();
-        }
-        double ms = 1;
-        boolean clamped = false;
-        for (int j = 0; j < m; j++) {
-          if (weights[j] == 0) {
-            continue;
-          }
-          if (terms[j] <= 0) {
-            clamped = true;
-            ms = 0;
-            break;
-          }
-          ms *= Math.pow(terms[j], weights[j]);
-        }
-        s += ms;
-        if (gp != null) {
-          // d(sum)/d t_j = -(1 / C) w_j MS / t_j, then back through the scales, coarsest first.
-          for (int j = m - 1; j >= 0; j--) {
-            double[] gj = gb[j];
-            if (j == m - 1) {
-              Arrays.fill(gj, 0);
-            } else {
-              unpool(gb[j + 1], k[j].h, k[j].w, gj);
-            }
-            if (!clamped && weights[j] != 0) {
-              double d = -scale * weights[j] * ms / (terms[j] * channels);
-              k[j].backward(d / k[j].count(), gj);
-            }
-          }
-          double[] g0 = gb[0];
-          for (int q = 0; q < hw; q++) {
-            gp[off + q] = (float) g0[q];
-          }
-        }
+        s += planeMs[i * channels + c];
       }
       double l = 1 - s / channels;
       sum += l;
@@ -223,6 +188,93 @@ public final class MsSsimLoss extends AbstractLoss {
       }
     }
     return sum;
+  }
+
+  /** This thread's pyramid for images of {@code h x w}, made on first use and kept for reuse. */
+  private Pyramid pyramid(int h, int w, boolean withGrad) {
+    Pyramid py = pyramids.get();
+    if (py == null || !py.fits(h, w, withGrad)) {
+      py = new Pyramid(h, w, withGrad);
+      pyramids.set(py);
+    }
+    return py;
+  }
+
+  /** The SSIM kernels of every scale and their gradient buffers: one thread's scratch. */
+  private final class Pyramid {
+    final SsimKernel[] k;
+    final double[][] gb;
+    final double[] terms;
+
+    Pyramid(int h, int w, boolean withGrad) {
+      int m = weights.length;
+      k = new SsimKernel[m];
+      gb = withGrad ? new double[m][] : null;
+      terms = new double[m];
+      int hs = h;
+      int ws = w;
+      for (int j = 0; j < m; j++) {
+        k[j] = new SsimKernel(hs, ws, g, c1, c2, j == m - 1);
+        if (gb != null) {
+          gb[j] = new double[hs * ws];
+        }
+        hs = (hs + 1) / 2;
+        ws = (ws + 1) / 2;
+      }
+    }
+
+    boolean fits(int h, int w, boolean withGrad) {
+      return k[0].fits(h, w) && (gb != null || !withGrad);
+    }
+
+    /**
+     * MS-SSIM of the channel pair at {@code off}; with {@code gp}, writes {@code -coef} times its
+     * gradient there.
+     */
+    double plane(float[] p, float[] t, int off, float[] gp, double coef) {
+      int m = weights.length;
+      k[0].load(p, t, off);
+      for (int j = 0; j < m; j++) {
+        if (j > 0) {
+          pool(k[j - 1].x, k[j - 1].h, k[j - 1].w, k[j].x);
+          pool(k[j - 1].y, k[j - 1].h, k[j - 1].w, k[j].y);
+        }
+        terms[j] = k[j].forward(gp != null) / k[j].count();
+      }
+      double ms = 1;
+      boolean clamped = false;
+      for (int j = 0; j < m; j++) {
+        if (weights[j] == 0) {
+          continue;
+        }
+        if (terms[j] <= 0) {
+          clamped = true;
+          ms = 0;
+          break;
+        }
+        ms *= Math.pow(terms[j], weights[j]);
+      }
+      if (gp != null) {
+        // d(sum)/d t_j = -(1 / C) w_j MS / t_j, then back through the scales, coarsest first.
+        for (int j = m - 1; j >= 0; j--) {
+          double[] gj = gb[j];
+          if (j == m - 1) {
+            Arrays.fill(gj, 0);
+          } else {
+            unpool(gb[j + 1], k[j].h, k[j].w, gj);
+          }
+          if (!clamped && weights[j] != 0) {
+            double d = -coef * weights[j] * ms / terms[j];
+            k[j].backward(d / k[j].count(), gj);
+          }
+        }
+        double[] g0 = gb[0];
+        for (int q = 0; q < g0.length; q++) {
+          gp[off + q] = (float) g0[q];
+        }
+      }
+      return ms;
+    }
   }
 
   /** 2x2 average pooling in ceil mode: {@code (h, w)} to {@code ((h + 1) / 2, (w + 1) / 2)}. */

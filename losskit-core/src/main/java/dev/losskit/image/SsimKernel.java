@@ -16,9 +16,12 @@ package dev.losskit.image;
  * <p>Moments are taken of the values minus the channel mean ({@code x~}), which leaves the
  * variances and the covariance unchanged but keeps them accurate for images far from zero;
  * variances below 0 from rounding count as 0, so that {@code B2 >= C2 > 0}. Filtering is separable
- * (a horizontal then a vertical pass of the 1-D weights), and the backward pass applies the two
- * adjoint passes in gather form. The buffers are sized once for an image size and reused for every
- * channel and image of a call; an instance is not shared between threads.
+ * (a horizontal then a vertical pass of the 1-D weights over the five moment maps), and the
+ * backward pass is the transposed filter (the vertical then the horizontal adjoint, the reversed
+ * weights over alpha, beta, gamma between zero borders, one image row at a time). Every pass is a
+ * {@link RowOps} call over a contiguous row, so it runs in SIMD lanes. The buffers are sized once
+ * for an image size and reused for every channel, image and call; an instance is not shared between
+ * threads.
  */
 final class SsimKernel {
   final int h;
@@ -30,6 +33,7 @@ final class SsimKernel {
   private final double c1;
   private final double c2;
   private final boolean luminance;
+  private final RowOps ops;
 
   /** The raw values of the current channel pair (callers may write here, then call forward). */
   final double[] x;
@@ -37,16 +41,30 @@ final class SsimKernel {
   final double[] y;
   private final double[] xs;
   private final double[] ys;
-  private final double[] hx;
-  private final double[] alpha;
-  private final double[] beta;
-  private final double[] gamma;
-  private final double[] col;
+  // The weights reversed: the taps of the transposed filter.
+  private final double[] gr;
+  // win - 1: the zero border that lets the transposed filter use every tap at the edges too.
+  private final int pad;
+  // Horizontally filtered moment maps (h, wv): x~, y~, x~^2, y~^2, x~ y~.
+  private final double[][] hm;
+  // One row (wv) of the fully filtered moments.
+  private final double[][] vm;
+  // alpha, beta, gamma (hv, wv) between pad zero rows above and below.
+  private final double[][] abg;
+  // One row of their vertical adjoint (wv) between pad zeros left and right, and one row (w) of
+  // the horizontal adjoint after it.
+  private final double[][] col;
+  private final double[][] row;
 
   /**
    * @param luminance true for SSIM, false for the contrast-structure term cs
    */
   SsimKernel(int h, int w, double[] g, double c1, double c2, boolean luminance) {
+    this(h, w, g, c1, c2, luminance, RowOps.selected());
+  }
+
+  /** With the given row operations (the tests compare the scalar and the vector ones). */
+  SsimKernel(int h, int w, double[] g, double c1, double c2, boolean luminance, RowOps ops) {
     this.h = h;
     this.w = w;
     this.g = g;
@@ -56,15 +74,26 @@ final class SsimKernel {
     this.c1 = c1;
     this.c2 = c2;
     this.luminance = luminance;
+    this.ops = ops;
     this.x = new double[h * w];
     this.y = new double[h * w];
     this.xs = new double[h * w];
     this.ys = new double[h * w];
-    this.hx = new double[5 * h * wv];
-    this.alpha = new double[hv * wv];
-    this.beta = new double[hv * wv];
-    this.gamma = new double[hv * wv];
-    this.col = new double[3 * h * wv];
+    this.gr = new double[win];
+    for (int k = 0; k < win; k++) {
+      gr[k] = g[win - 1 - k];
+    }
+    this.pad = win - 1;
+    this.hm = new double[5][h * wv];
+    this.vm = new double[5][wv];
+    this.abg = new double[3][(hv + 2 * pad) * wv];
+    this.col = new double[3][wv + 2 * pad];
+    this.row = new double[3][w];
+  }
+
+  /** Whether this kernel serves images of {@code h x w}. */
+  boolean fits(int h, int w) {
+    return this.h == h && this.w == w;
   }
 
   /** Number of valid window positions. */
@@ -98,83 +127,23 @@ final class SsimKernel {
       xs[i] = x[i] - mx;
       ys[i] = y[i] - my;
     }
-    int plane = h * wv;
     for (int r = 0; r < h; r++) {
-      for (int b = 0; b < wv; b++) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        double s4 = 0;
-        int base = r * w + b;
-        for (int k = 0; k < win; k++) {
-          double gk = g[k];
-          double a = xs[base + k];
-          double c = ys[base + k];
-          s0 += gk * a;
-          s1 += gk * c;
-          s2 += gk * a * a;
-          s3 += gk * c * c;
-          s4 += gk * a * c;
-        }
-        int o = r * wv + b;
-        hx[o] = s0;
-        hx[plane + o] = s1;
-        hx[2 * plane + o] = s2;
-        hx[3 * plane + o] = s3;
-        hx[4 * plane + o] = s4;
-      }
+      ops.moments(g, xs, ys, r * w, hm, r * wv, wv);
     }
     double sum = 0;
     for (int a = 0; a < hv; a++) {
-      for (int b = 0; b < wv; b++) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        double s4 = 0;
-        for (int k = 0; k < win; k++) {
-          double gk = g[k];
-          int o = (a + k) * wv + b;
-          s0 += gk * hx[o];
-          s1 += gk * hx[plane + o];
-          s2 += gk * hx[2 * plane + o];
-          s3 += gk * hx[3 * plane + o];
-          s4 += gk * hx[4 * plane + o];
-        }
-        double vx = Math.max(0, s2 - s0 * s0);
-        double vy = Math.max(0, s3 - s1 * s1);
-        double vxy = s4 - s0 * s1;
-        double a2 = 2 * vxy + c2;
-        double b2 = vx + vy + c2;
-        double t;
-        double dmu;
-        double dxy;
-        if (luminance) {
-          double ux = s0 + mx;
-          double uy = s1 + my;
-          double a1 = 2 * ux * uy + c1;
-          double b1 = ux * ux + uy * uy + c1;
-          double d = b1 * b2;
-          t = a1 * a2 / d;
-          dmu = 2 * uy * a2 / d - t * 2 * ux / b1;
-          dxy = 2 * a1 / d;
-        } else {
-          t = a2 / b2;
-          dmu = 0;
-          dxy = 2 / b2;
-        }
-        sum += t;
-        if (partials) {
-          int o = a * wv + b;
-          double dv = -t / b2;
-          beta[o] = dv;
-          gamma[o] = dxy;
-          alpha[o] = dmu - 2 * s0 * dv - s1 * dxy;
-        }
+      // Vertical pass into one output row, then the map on that row.
+      for (int m = 0; m < 5; m++) {
+        ops.filter(g, hm[m], a * wv, wv, vm[m], 0, wv);
       }
+      sum += map(a, partials, mx, my);
     }
     return sum;
+  }
+
+  /** The SSIM (or cs) map on output row {@code a} from {@link #vm}; its sum. */
+  private double map(int a, boolean partials, double mx, double my) {
+    return ops.map(vm, wv, mx, my, c1, c2, luminance, partials ? abg : null, (a + pad) * wv);
   }
 
   /**
@@ -182,46 +151,40 @@ final class SsimKernel {
    * #forward} with partials) to {@code grad} ({@code h * w}).
    */
   void backward(double coef, double[] grad) {
-    int plane = h * wv;
-    // Adjoint of the vertical pass: col[r, b] = sum over a with a <= r <= a + win - 1.
     for (int r = 0; r < h; r++) {
-      int lo = Math.max(0, r - win + 1);
-      int hi = Math.min(r, hv - 1);
-      for (int b = 0; b < wv; b++) {
-        double sa = 0;
-        double sb = 0;
-        double sg = 0;
-        for (int a = lo; a <= hi; a++) {
-          double gk = g[r - a];
-          int o = a * wv + b;
-          sa += gk * alpha[o];
-          sb += gk * beta[o];
-          sg += gk * gamma[o];
-        }
-        int o = r * wv + b;
-        col[o] = sa;
-        col[plane + o] = sb;
-        col[2 * plane + o] = sg;
+      adjoint(r);
+      int base = r * w;
+      for (int j = 0; j < w; j++) {
+        int p = base + j;
+        grad[p] += coef * (row[0][j] + 2 * xs[p] * row[1][j] + ys[p] * row[2][j]);
       }
     }
-    // Adjoint of the horizontal pass, then the per-pixel chain rule.
+  }
+
+  /**
+   * Writes {@code coef} times the gradient of the map's sum with respect to x (the last {@link
+   * #forward} with partials) to {@code out[offset ..]} ({@code h * w} values).
+   */
+  void backward(double coef, float[] out, int offset) {
     for (int r = 0; r < h; r++) {
+      adjoint(r);
+      int base = r * w;
       for (int j = 0; j < w; j++) {
-        int lo = Math.max(0, j - win + 1);
-        int hi = Math.min(j, wv - 1);
-        double sa = 0;
-        double sb = 0;
-        double sg = 0;
-        for (int b = lo; b <= hi; b++) {
-          double gk = g[j - b];
-          int o = r * wv + b;
-          sa += gk * col[o];
-          sb += gk * col[plane + o];
-          sg += gk * col[2 * plane + o];
-        }
-        int p = r * w + j;
-        grad[p] += coef * (sa + 2 * xs[p] * sb + ys[p] * sg);
+        int p = base + j;
+        out[offset + p] = (float) (coef * (row[0][j] + 2 * xs[p] * row[1][j] + ys[p] * row[2][j]));
       }
+    }
+  }
+
+  /**
+   * The transposed filter of alpha, beta, gamma at image row {@code r}, into {@link #row}: the
+   * vertical adjoint {@code col[b] = sum_a g[r - a] abg[a, b]}, then the horizontal one {@code
+   * row[j] = sum_b g[j - b] col[b]}, both over the valid a and b only, which the zero borders give.
+   */
+  private void adjoint(int r) {
+    for (int m = 0; m < 3; m++) {
+      ops.filter(gr, abg[m], r * wv, wv, col[m], pad, wv);
+      ops.filter(gr, col[m], 0, 1, row[m], 0, w);
     }
   }
 }

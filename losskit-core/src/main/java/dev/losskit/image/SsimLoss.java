@@ -10,8 +10,8 @@ import dev.losskit.Range;
 import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
-import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 
 /**
  * Structural dissimilarity 1 - SSIM: compares local means, contrasts and structure of two images
@@ -36,7 +36,9 @@ import java.util.SplittableRandom;
  *
  * <p>Numerics: in double; moments are taken about the channel mean (which leaves variances
  * unchanged and keeps them accurate far from zero) and negative variances from rounding count as 0,
- * so the denominators never fall below C1 and C2. Filtering and its adjoint are two 1-D passes.
+ * so the denominators never fall below C1 and C2. Filtering and its adjoint are two 1-D passes
+ * (SIMD lanes where the Vector API is enabled); the channels of large batches are split across
+ * cores, with the same result for any number of threads.
  *
  * <p>Equals {@code 1 - skimage.metrics.structural_similarity(target[n], pred[n],
  * gaussian_weights=True, sigma=sigma, use_sample_covariance=False, data_range=data_range,
@@ -98,6 +100,9 @@ public final class SsimLoss extends AbstractLoss {
   private final double c1;
   private final double c2;
 
+  /** Each thread's scratch, reused from call to call while the image size stays the same. */
+  private final ThreadLocal<SsimKernel> kernels = new ThreadLocal<>();
+
   private SsimLoss(Params p) {
     super(SPEC, p);
     this.window = Images.oddWindow(p.integer("window"));
@@ -126,6 +131,14 @@ public final class SsimLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
+    return compute(in, values, grads, scale, null);
+  }
+
+  /**
+   * {@link #compute}, with the planes split across threads as {@link Planes#forEach} decides when
+   * {@code parallel} is null, else as it says (the tests compare both).
+   */
+  double compute(Tensor[] in, float[] values, float[][] grads, double scale, Boolean parallel) {
     float[] p = in[0].data();
     float[] t = in[1].data();
     float[] gp = grads == null ? null : grads[0];
@@ -134,23 +147,28 @@ public final class SsimLoss extends AbstractLoss {
     int h = in[0].dim(2);
     int w = in[0].dim(3);
     int hw = h * w;
-    SsimKernel k = new SsimKernel(h, w, g, c1, c2, true);
-    double[] gbuf = gp == null ? null : new double[hw];
-    double count = (double) k.count() * channels;
+    double count = (double) (h - window + 1) * (w - window + 1) * channels;
+    double[] planeSums = new double[n * channels];
+    IntConsumer plane =
+        q -> {
+          SsimKernel k = kernel(h, w);
+          int off = q * hw;
+          k.load(p, t, off);
+          planeSums[q] = k.forward(gp != null);
+          if (gp != null) {
+            k.backward(-scale / count, gp, off);
+          }
+        };
+    if (parallel == null) {
+      Planes.forEach(n * channels, hw, plane);
+    } else {
+      Planes.forEach(n * channels, hw, plane, parallel);
+    }
     double sum = 0;
     for (int i = 0; i < n; i++) {
       double s = 0;
       for (int c = 0; c < channels; c++) {
-        int off = (i * channels + c) * hw;
-        k.load(p, t, off);
-        s += k.forward(gp != null);
-        if (gp != null) {
-          Arrays.fill(gbuf, 0);
-          k.backward(-scale / count, gbuf);
-          for (int j = 0; j < hw; j++) {
-            gp[off + j] = (float) gbuf[j];
-          }
-        }
+        s += planeSums[i * channels + c];
       }
       double l = 1 - s / count;
       sum += l;
@@ -159,5 +177,15 @@ public final class SsimLoss extends AbstractLoss {
       }
     }
     return sum;
+  }
+
+  /** This thread's kernel for images of {@code h x w}, made on first use and kept for reuse. */
+  private SsimKernel kernel(int h, int w) {
+    SsimKernel k = kernels.get();
+    if (k == null || !k.fits(h, w)) {
+      k = new SsimKernel(h, w, g, c1, c2, true);
+      kernels.set(k);
+    }
+    return k;
   }
 }
