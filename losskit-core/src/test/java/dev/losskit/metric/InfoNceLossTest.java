@@ -1,6 +1,8 @@
 package dev.losskit.metric;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.losskit.Catalog;
 import dev.losskit.Loss;
@@ -114,5 +116,112 @@ class InfoNceLossTest extends LossContractTest {
     }
     Loss loss = Catalog.builtin().create("info-nce");
     assertEquals(loss.value(a, b), loss.value(Tensor.of(scaled, a.shape()), b), 1e-5);
+  }
+
+  @Test
+  void largeBatchesSplitIntoBlocksMatchADoublePrecisionOracle() {
+    // 301 rows: several row blocks, the last with a single row; 33 columns: a partial panel; and
+    // enough work that the blocks are spread over the pool's threads.
+    int n = 301;
+    int dim = 33;
+    double tau = 0.1;
+    assertTrue(InfoNceLoss.splits(n, dim) && n > 4 * InfoNceLoss.BLOCK);
+    SplittableRandom r = new SplittableRandom(11);
+    float[] a = gaussian(r, n * dim);
+    float[] b = gaussian(r, n * dim);
+    Loss loss = Catalog.builtin().create("info-nce", Map.of("temperature", tau));
+    LossResult got = loss.evaluate(Reduction.NONE, Tensor.of(a, n, dim), Tensor.of(b, n, dim));
+
+    double[] ah = Naive.normalize(toDouble(a), n, dim);
+    double[] bh = Naive.normalize(toDouble(b), n, dim);
+    // dL/ds for the sum of the rows' losses, then carried to the rows of a and b.
+    double[] gs = new double[n * n];
+    double[] z = new double[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        z[j] = Naive.dot(ah, i, bh, j, dim) / tau;
+      }
+      double lse = Naive.logSumExp(z);
+      assertEquals(lse - z[i], got.values().data()[i], 1e-5 * Math.abs(lse), "row " + i);
+      for (int j = 0; j < n; j++) {
+        gs[i * n + j] = (Math.exp(z[j] - lse) - (i == j ? 1 : 0)) / tau;
+      }
+    }
+    assertGradient(gs, n, dim, toDouble(a), ah, bh, false, got.grad("a").data());
+    assertGradient(gs, n, dim, toDouble(b), bh, ah, true, got.grad("b").data());
+  }
+
+  @Test
+  void aCallDoesNotDependOnTheCallsBeforeIt() {
+    // The arrays of a call are kept for the next one: a different size in between must not leak.
+    SplittableRandom r = new SplittableRandom(5);
+    Tensor a = Tensor.of(gaussian(r, 130 * 9), 130, 9);
+    Tensor b = Tensor.of(gaussian(r, 130 * 9), 130, 9);
+    Loss loss = Catalog.builtin().create("info-nce");
+    LossResult first = loss.evaluate(Reduction.MEAN, a, b);
+    loss.evaluate(
+        Reduction.MEAN, Tensor.of(gaussian(r, 7 * 9), 7, 9), Tensor.of(gaussian(r, 63), 7, 9));
+    loss.evaluate(
+        Reduction.MEAN,
+        Tensor.of(gaussian(r, 130 * 5), 130, 5),
+        Tensor.of(gaussian(r, 650), 130, 5));
+    LossResult again = loss.evaluate(Reduction.MEAN, a, b);
+    assertEquals(first.value(), again.value());
+    assertArrayEquals(first.grad("a").data(), again.grad("a").data());
+    assertArrayEquals(first.grad("b").data(), again.grad("b").data());
+  }
+
+  /**
+   * Row k of {@code got} against {@code (u_k - xh_k <xh_k, u_k>) / |x_k|}, {@code u_k = sum_m dL/ds
+   * dh_m} over row k of {@code gs} (or column k, {@code byColumn}).
+   */
+  private static void assertGradient(
+      double[] gs,
+      int n,
+      int dim,
+      double[] x,
+      double[] xh,
+      double[] other,
+      boolean byColumn,
+      float[] got) {
+    double[] want = new double[n * dim];
+    double max = 0;
+    for (int k = 0; k < n; k++) {
+      double[] u = new double[dim];
+      for (int m = 0; m < n; m++) {
+        double g = byColumn ? gs[m * n + k] : gs[k * n + m];
+        for (int d = 0; d < dim; d++) {
+          u[d] += g * other[m * dim + d];
+        }
+      }
+      double proj = 0;
+      for (int d = 0; d < dim; d++) {
+        proj += xh[k * dim + d] * u[d];
+      }
+      double nrm = Naive.norm(x, k, dim);
+      for (int d = 0; d < dim; d++) {
+        want[k * dim + d] = (u[d] - xh[k * dim + d] * proj) / nrm;
+        max = Math.max(max, Math.abs(want[k * dim + d]));
+      }
+    }
+    for (int e = 0; e < want.length; e++) {
+      assertEquals(want[e], got[e], 1e-4 * max, "element " + e);
+    }
+  }
+
+  private static float[] gaussian(SplittableRandom r, int size) {
+    float[] x = new float[size];
+    for (int i = 0; i < size; i++) {
+      x[i] = (float) (r.nextGaussian());
+    }
+    return x;
+  }
+
+  private static double[] toDouble(float[] x) {
+    double[] y = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      y[i] = x[i];
+    }
+    return y;
   }
 }
