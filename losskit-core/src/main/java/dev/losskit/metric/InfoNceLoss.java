@@ -119,20 +119,26 @@ public final class InfoNceLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
+    return compute(FloatGemm.kernel(), in, values, grads, scale);
+  }
+
+  /** {@link #compute} with the given matrix-product kernel (tests run both). */
+  double compute(
+      FloatGemm.Kernel kernel, Tensor[] in, float[] values, float[][] grads, double scale) {
     int n = in[0].dim(0);
     int dim = in[0].dim(1);
     float[] ga = grads == null ? null : grads[0];
     float[] gb = grads == null ? null : grads[1];
-    int w = FloatGemm.kernel().panelWidth();
-    Scratch t = Scratch.take(n, dim, w);
+    Scratch t = Scratch.take(n, dim, kernel.panelWidth());
     try {
-      return compute(in[0].data(), in[1].data(), n, dim, values, ga, gb, scale, t);
+      return compute(kernel, in[0].data(), in[1].data(), n, dim, values, ga, gb, scale, t);
     } finally {
       Scratch.give(t);
     }
   }
 
   private double compute(
+      FloatGemm.Kernel kernel,
       float[] a,
       float[] b,
       int n,
@@ -142,7 +148,6 @@ public final class InfoNceLoss extends AbstractLoss {
       float[] gb,
       double scale,
       Scratch t) {
-    FloatGemm.Kernel kernel = FloatGemm.kernel();
     int w = kernel.panelWidth();
     float[] ah = t.ah;
     float[] bh = t.bh;
@@ -310,11 +315,13 @@ public final class InfoNceLoss extends AbstractLoss {
     final float[] bh;
     final double[] na;
     final double[] nb;
+    final int width;
     final float[] s;
     final float[] u;
     final float[] packed;
 
     private Scratch(int n, int dim, int width) {
+      this.width = width;
       ah = new float[n * dim];
       bh = new float[n * dim];
       na = new double[n];
@@ -327,15 +334,15 @@ public final class InfoNceLoss extends AbstractLoss {
               [Math.max(FloatGemm.packedSize(dim, n, width), FloatGemm.packedSize(n, dim, width))];
     }
 
-    private boolean fits(int n, int dim) {
-      return na.length == n && ah.length == n * dim;
+    private boolean fits(int n, int dim, int width) {
+      return na.length == n && ah.length == n * dim && this.width == width;
     }
 
     static Scratch take(int n, int dim, int width) {
       SoftReference<Scratch> ref = KEPT.get();
       Scratch t = ref == null ? null : ref.get();
       KEPT.set(null);
-      return t != null && t.fits(n, dim) ? t : new Scratch(n, dim, width);
+      return t != null && t.fits(n, dim, width) ? t : new Scratch(n, dim, width);
     }
 
     static void give(Scratch t) {
