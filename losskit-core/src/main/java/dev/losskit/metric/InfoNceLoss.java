@@ -12,9 +12,10 @@ import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.BulkExp;
 import java.lang.ref.SoftReference;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
@@ -276,7 +277,9 @@ public final class InfoNceLoss extends AbstractLoss {
 
   /**
    * Runs {@code body} for blocks {@code 0..blocks}: with {@code split}, on the calling thread and
-   * the common pool's workers (as many as there are blocks), each taking the next block.
+   * the common pool's workers (as many as there are blocks), each taking the next block. The caller
+   * waits for the blocks, not for the helpers: a helper that starts only after the caller has taken
+   * every block (on a loaded machine) finds none left and costs the call nothing.
    */
   private static void forEachBlock(int blocks, boolean split, IntConsumer body) {
     int helpers = split ? Math.min(blocks, ForkJoinPool.getCommonPoolParallelism() + 1) - 1 : 0;
@@ -287,19 +290,42 @@ public final class InfoNceLoss extends AbstractLoss {
       return;
     }
     AtomicInteger next = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(blocks);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
     Runnable worker =
         () -> {
           for (int blk = next.getAndIncrement(); blk < blocks; blk = next.getAndIncrement()) {
-            body.accept(blk);
+            try {
+              body.accept(blk);
+            } catch (Throwable e) {
+              failure.compareAndSet(null, e);
+            } finally {
+              done.countDown();
+            }
           }
         };
-    ForkJoinTask<?>[] forked = new ForkJoinTask<?>[helpers];
     for (int h = 0; h < helpers; h++) {
-      forked[h] = ForkJoinTask.adapt(worker).fork();
+      ForkJoinPool.commonPool().execute(worker);
     }
     worker.run();
-    for (ForkJoinTask<?> f : forked) {
-      f.join();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        done.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // the blocks write into the caller's arrays: wait for them all
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    Throwable e = failure.get();
+    if (e instanceof RuntimeException) {
+      throw (RuntimeException) e;
+    }
+    if (e instanceof Error) {
+      throw (Error) e;
     }
   }
 
