@@ -1,37 +1,61 @@
 package dev.losskit.metric;
 
-import java.util.Arrays;
-
 /**
  * Float matrix products for the losses whose cost is a matrix product (InfoNCE's similarity matrix
  * and its backward pass): {@code c = a b} for row-major float matrices.
  *
- * <p>Two paths, chosen once at start-up as the core's other kernels are: with the Vector API
+ * <p>The right-hand matrix is first packed into panels of {@link Kernel#panelWidth()} columns, each
+ * panel one contiguous run of {@code k} rows (zero-padded past the last column), so that the
+ * kernels read it with unit stride whatever its shape: an unpacked row stride of a power of two
+ * (1024 floats, say) maps every row of a tile to the same cache set. A product over many row blocks
+ * of {@code a} packs once and reuses the panels ({@link #pack}, {@link Kernel#multiplyPacked}).
+ *
+ * <p>Two kernels, chosen once at start-up as the core's other kernels are: with the Vector API
  * ({@code --add-modules jdk.incubator.vector}, unless {@code -Dlosskit.vector=false}) a
- * register-tiled kernel ({@link VectorGemm}: four rows of {@code a} by two SIMD vectors of {@code
- * b}, eight accumulators of fused multiply-adds per step); without it a scalar kernel of contiguous
- * row updates {@code c[i, j..] += a[i, d] b[d, j..]}, cache-blocked, which the JIT vectorizes as
- * far as it can. Both accumulate each output in float over the inner dimension.
+ * register-tiled kernel ({@link VectorGemm}: four rows of {@code a} by two SIMD vectors of a panel,
+ * eight accumulators of fused multiply-adds per step); without it a scalar kernel of one row by one
+ * panel, which the JIT vectorizes as far as it can. Both accumulate each output in float over the
+ * inner dimension.
  *
  * <p>Arrays named as inputs are not modified; outputs are overwritten.
  */
 final class FloatGemm {
-  /** One implementation of {@code c = a b}. */
+  /** One implementation of {@code c = a b} over a packed {@code b}. */
   interface Kernel {
+    /** Columns per panel of the packed right-hand matrix this kernel reads. */
+    int panelWidth();
+
+    /**
+     * Rows {@code 0..rows} of {@code c = a b}: element {@code (r, d)} of {@code a} ({@code d < k})
+     * is {@code a[aOff + r lda + d step]}, so that {@code step = 1} reads rows of a row-major
+     * matrix and {@code lda = 1} reads its columns (a product with its transpose); {@code bp} is
+     * {@code b} ({@code k} by {@code n}) packed by {@link #pack} with this kernel's panel width;
+     * row {@code r} of {@code c} starts at {@code cOff + r ldc} and receives {@code n} values.
+     */
+    void multiplyPacked(
+        float[] a,
+        int aOff,
+        int lda,
+        int step,
+        int rows,
+        int k,
+        float[] bp,
+        int n,
+        float[] c,
+        int cOff,
+        int ldc);
+
     /**
      * {@code c = a b}: {@code a} is {@code m} by {@code k}, {@code b} is {@code k} by {@code n},
-     * {@code c} is {@code m} by {@code n}; all row-major.
+     * {@code c} is {@code m} by {@code n}; all row-major. Packs {@code b} into a new array.
      */
-    void multiply(float[] a, int m, int k, float[] b, int n, float[] c);
+    default void multiply(float[] a, int m, int k, float[] b, int n, float[] c) {
+      float[] bp = pack(b, k, n, false, panelWidth(), null);
+      multiplyPacked(a, 0, k, 1, m, k, bp, n, c, 0, n);
+    }
   }
 
-  /** Columns of the output per block of the scalar kernel: 1 KiB of a row. */
-  private static final int N_BLOCK = 256;
-
-  /** Terms of the inner dimension per block of the scalar kernel: 128 KiB of {@code b}. */
-  private static final int K_BLOCK = 128;
-
-  static final Kernel SCALAR = FloatGemm::scalarMultiply;
+  static final Kernel SCALAR = new ScalarKernel();
 
   private static final Kernel SELECTED = select();
 
@@ -63,36 +87,80 @@ final class FloatGemm {
     return v == null ? SCALAR : v;
   }
 
-  /**
-   * {@code c = a b^T} with the selected kernel: {@code a} is {@code m} by {@code k}, {@code b} is
-   * {@code n} by {@code k}; {@code bt} is scratch of at least {@code k n} floats (receives {@code
-   * b^T}).
-   */
-  static void multiplyTransposed(float[] a, int m, float[] b, int n, int k, float[] bt, float[] c) {
-    for (int j = 0; j < n; j++) {
-      for (int d = 0; d < k; d++) {
-        bt[d * n + j] = b[j * k + d];
-      }
-    }
-    SELECTED.multiply(a, m, k, bt, n, c);
+  /** Floats of {@code b} ({@code k} by {@code n}) packed in panels of {@code width} columns. */
+  static int packedSize(int k, int n, int width) {
+    return (n + width - 1) / width * width * k;
   }
 
-  private static void scalarMultiply(float[] a, int m, int k, float[] b, int n, float[] c) {
-    Arrays.fill(c, 0, m * n, 0f);
-    for (int j0 = 0; j0 < n; j0 += N_BLOCK) {
-      int len = Math.min(N_BLOCK, n - j0);
-      for (int d0 = 0; d0 < k; d0 += K_BLOCK) {
-        int d1 = Math.min(d0 + K_BLOCK, k);
-        for (int i = 0; i < m; i++) {
-          int ai = i * k;
-          int ci = i * n + j0;
-          for (int d = d0; d < d1; d++) {
-            float w = a[ai + d];
-            int bo = d * n + j0;
-            for (int t = 0; t < len; t++) {
-              c[ci + t] = Math.fma(w, b[bo + t], c[ci + t]);
+  /**
+   * Packs the {@code k} by {@code n} matrix {@code b} in panels of {@code width} columns: element
+   * {@code (d, j)} goes to {@code (j / width) k width + d width + j % width}, padding zeros. With
+   * {@code transposed} the matrix is the transpose of the row-major {@code n} by {@code k} array
+   * {@code src} (so {@code c = a src^T} needs no separate transpose). Writes into {@code dst} when
+   * it is large enough, else into a new array; returns the array written.
+   */
+  static float[] pack(float[] src, int k, int n, boolean transposed, int width, float[] dst) {
+    int size = packedSize(k, n, width);
+    float[] p = dst != null && dst.length >= size ? dst : new float[size];
+    for (int j0 = 0, o = 0; j0 < n; j0 += width, o += k * width) {
+      int w = Math.min(width, n - j0);
+      for (int d = 0; d < k; d++) {
+        int row = o + d * width;
+        for (int t = 0; t < w; t++) {
+          p[row + t] = transposed ? src[(j0 + t) * k + d] : src[d * n + j0 + t];
+        }
+        for (int t = w; t < width; t++) {
+          p[row + t] = 0f;
+        }
+      }
+    }
+    return p;
+  }
+
+  /**
+   * {@code c = a b^T} with the selected kernel: {@code a} is {@code m} by {@code k}, {@code b} is
+   * {@code n} by {@code k}.
+   */
+  static void multiplyTransposed(float[] a, int m, float[] b, int n, int k, float[] c) {
+    float[] bp = pack(b, k, n, true, SELECTED.panelWidth(), null);
+    SELECTED.multiplyPacked(a, 0, k, 1, m, k, bp, n, c, 0, n);
+  }
+
+  /** One row by one panel at a time, the panel's partial sums in a small array. */
+  private static final class ScalarKernel implements Kernel {
+    private static final int WIDTH = 16;
+
+    @Override
+    public int panelWidth() {
+      return WIDTH;
+    }
+
+    @Override
+    public void multiplyPacked(
+        float[] a,
+        int aOff,
+        int lda,
+        int step,
+        int rows,
+        int k,
+        float[] bp,
+        int n,
+        float[] c,
+        int cOff,
+        int ldc) {
+      float[] acc = new float[WIDTH];
+      for (int j0 = 0, o = 0; j0 < n; j0 += WIDTH, o += k * WIDTH) {
+        int w = Math.min(WIDTH, n - j0);
+        for (int r = 0; r < rows; r++) {
+          java.util.Arrays.fill(acc, 0f);
+          for (int d = 0, ad = aOff + r * lda; d < k; d++, ad += step) {
+            float x = a[ad];
+            int bo = o + d * WIDTH;
+            for (int t = 0; t < WIDTH; t++) {
+              acc[t] = Math.fma(x, bp[bo + t], acc[t]);
             }
           }
+          System.arraycopy(acc, 0, c, cOff + r * ldc + j0, w);
         }
       }
     }

@@ -11,6 +11,12 @@ import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.BulkExp;
+import java.lang.ref.SoftReference;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 
 /**
  * InfoNCE: for each row of view {@code a}, the cross-entropy of picking its own row of view {@code
@@ -31,10 +37,14 @@ import dev.losskit.internal.BulkExp;
  *
  * <p>Numerics: the log-sum-exp is shifted by the row maximum; each row is normalized as {@code
  * torch.nn.functional.normalize(x, dim=1)} does, so that zero-norm rows give finite values and
- * gradients. The N by N similarity matrix is one float matrix product of the normalized rows
- * ({@link FloatGemm}, vectorized and cache-blocked): the quadratic scratch array of a call; it is
- * overwritten with the gradient coefficients, and the two backward passes are matrix products with
- * it and its transpose.
+ * gradients. The N by N similarity matrix is a float matrix product of the normalized rows ({@link
+ * FloatGemm}: packed, register-tiled, vectorized), computed in blocks of rows; each block's
+ * log-sum-exp and gradient coefficients {@code dL/ds} follow at once, while it is in cache, and so
+ * does that block's {@code dL/da} (a product with {@code b}). {@code dL/db} is a product with the
+ * transpose of the coefficients (strips of their columns), after all blocks. Above a size the
+ * blocks run on the common fork-join pool; the loss is summed in block order, so the result does
+ * not depend on the number of threads. The matrix and the other arrays of a call are kept per
+ * thread for the next call.
  *
  * <p>Equals {@code F.cross_entropy(F.normalize(a) @ F.normalize(b).T / tau, arange(N))}; there is
  * no PyTorch loss of that name.
@@ -84,6 +94,16 @@ public final class InfoNceLoss extends AbstractLoss {
           .tasks(Task.ACTION_RECOGNITION, Task.REPRESENTATION)
           .build(InfoNceLoss::new);
 
+  /** Rows of the similarity matrix per block: 64 rows of 1024 floats stay in a 1 MiB L2 cache. */
+  static final int BLOCK = 64;
+
+  /**
+   * Multiply-adds of the similarity product ({@code n^2 D}) from which a call splits its row blocks
+   * across threads: 2^21 (128 rows of 128 terms) is about a millisecond of work per call, where the
+   * hand-off of a block (microseconds) no longer counts.
+   */
+  static final long SPLIT_WORK = 1L << 21;
+
   private final double temperature;
 
   private InfoNceLoss(Params p) {
@@ -100,32 +120,111 @@ public final class InfoNceLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] a = in[0].data();
-    float[] b = in[1].data();
+    return compute(FloatGemm.kernel(), in, values, grads, scale);
+  }
+
+  /** {@link #compute} with the given matrix-product kernel (tests run both). */
+  double compute(
+      FloatGemm.Kernel kernel, Tensor[] in, float[] values, float[][] grads, double scale) {
     int n = in[0].dim(0);
     int dim = in[0].dim(1);
     float[] ga = grads == null ? null : grads[0];
     float[] gb = grads == null ? null : grads[1];
-    double[] na = new double[n];
-    float[] ah = normalized(a, n, dim, na);
-    double[] nb = new double[n];
-    float[] bh = normalized(b, n, dim, nb);
-    // The similarity matrix is one float matrix product; it is then overwritten in place with the
-    // coefficients dL/ds, and the two backward products read it (and its transpose).
-    float[] s = new float[n * n];
-    float[] bt = new float[n * dim]; // b^T for the forward product, then reused below
-    FloatGemm.multiplyTransposed(ah, n, bh, n, dim, bt, s);
+    Scratch t = Scratch.take(n, dim, kernel.panelWidth());
+    try {
+      return compute(kernel, in[0].data(), in[1].data(), n, dim, values, ga, gb, scale, t);
+    } finally {
+      Scratch.give(t);
+    }
+  }
+
+  private double compute(
+      FloatGemm.Kernel kernel,
+      float[] a,
+      float[] b,
+      int n,
+      int dim,
+      float[] values,
+      float[] ga,
+      float[] gb,
+      double scale,
+      Scratch t) {
+    int w = kernel.panelWidth();
+    float[] ah = t.ah;
+    float[] bh = t.bh;
+    normalize(a, n, dim, ah, t.na);
+    normalize(b, n, dim, bh, t.nb);
+    // b-hat^T packed once: each block of rows of the similarity matrix is one packed product.
+    float[] packed = FloatGemm.pack(bh, dim, n, true, w, t.packed);
+    float[] s = t.s;
+    boolean anyGrad = ga != null || gb != null;
+    int blocks = (n + BLOCK - 1) / BLOCK;
+    double[] partial = new double[blocks];
+    boolean split = splits(n, dim);
+    // Rows of s: the product, then at once, while the block is in cache, the row log-sum-exp and
+    // (with gradients) the coefficients dL/ds; then dL/da for those rows, which needs no other row.
+    forEachBlock(
+        blocks,
+        split,
+        blk -> {
+          int i0 = blk * BLOCK;
+          int i1 = Math.min(n, i0 + BLOCK);
+          kernel.multiplyPacked(ah, i0 * dim, dim, 1, i1 - i0, dim, packed, n, s, i0 * n, n);
+          partial[blk] = softmaxRows(s, n, i0, i1, values, anyGrad, scale);
+        });
+    double sum = 0;
+    for (double p : partial) {
+      sum += p; // in block order: the same value for any number of threads
+    }
+    if (ga != null) {
+      float[] bp = FloatGemm.pack(bh, n, dim, false, w, t.packed);
+      forEachBlock(
+          blocks,
+          split,
+          blk -> {
+            int i0 = blk * BLOCK;
+            int i1 = Math.min(n, i0 + BLOCK);
+            kernel.multiplyPacked(s, i0 * n, n, 1, i1 - i0, n, bp, dim, t.u, i0 * dim, dim);
+            project(t.u, ah, t.na, i0, i1, dim, ga);
+          });
+    }
+    if (gb != null) {
+      float[] ap = FloatGemm.pack(ah, n, dim, false, w, t.packed);
+      forEachBlock(
+          blocks,
+          split,
+          blk -> {
+            int i0 = blk * BLOCK;
+            int i1 = Math.min(n, i0 + BLOCK);
+            // Rows i0..i1 of s^T are columns i0..i1 of s, copied as one contiguous strip: read in
+            // place, a column's stride of a power of two would put every step in one cache set.
+            int m = i1 - i0;
+            float[] strip = columns(s, n, i0, m);
+            kernel.multiplyPacked(strip, 0, 1, m, m, n, ap, dim, t.u, i0 * dim, dim);
+            project(t.u, bh, t.nb, i0, i1, dim, gb);
+          });
+    }
+    return sum;
+  }
+
+  /**
+   * Rows {@code i0..i1} of the similarity matrix {@code s}: returns the sum of their losses, writes
+   * them to {@code values} (when given) and, with gradients, overwrites the rows with {@code
+   * dL/ds_ij} times {@code scale}.
+   */
+  private double softmaxRows(
+      float[] s, int n, int i0, int i1, float[] values, boolean grads, double scale) {
     double inv = 1 / temperature;
+    float finv = (float) inv;
     double c = scale * inv;
     double sum = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = i0; i < i1; i++) {
       int row = i * n;
       float max = Float.NEGATIVE_INFINITY;
       for (int j = 0; j < n; j++) {
         max = Math.max(max, s[row + j]);
       }
       float sii = s[row + i];
-      float finv = (float) inv;
       for (int j = 0; j < n; j++) {
         s[row + j] = (s[row + j] - max) * finv;
       }
@@ -139,33 +238,149 @@ public final class InfoNceLoss extends AbstractLoss {
       if (values != null) {
         values[i] = (float) l;
       }
-      if (ga != null || gb != null) {
-        double k = c / e;
+      if (grads) {
+        float k = (float) (c / e);
         for (int j = 0; j < n; j++) {
-          s[row + j] = (float) (k * s[row + j]);
+          s[row + j] *= k;
         }
         s[row + i] -= (float) c;
       }
     }
-    float[] u = bt;
-    if (ga != null) {
-      FloatGemm.kernel().multiply(s, n, n, bh, dim, u);
-      project(u, ah, na, n, dim, ga);
-    }
-    if (gb != null) {
-      CosineMatrix.transpose(s, n);
-      FloatGemm.kernel().multiply(s, n, n, ah, dim, u);
-      project(u, bh, nb, n, dim, gb);
-    }
     return sum;
   }
 
+  /** Per thread: columns of the coefficient matrix for one block of rows of {@code dL/db}. */
+  private static final ThreadLocal<float[]> STRIP = new ThreadLocal<>();
+
   /**
-   * The rows of {@code x} divided by {@code max(|x_i|, EPS)} as floats (norms accumulated in
-   * double, unclamped norms into {@code norms}).
+   * Columns {@code j0..j0+m} of the {@code n} by {@code n} matrix {@code s}, row after row, in this
+   * thread's strip array.
    */
-  private static float[] normalized(float[] x, int rows, int dim, double[] norms) {
-    float[] out = new float[rows * dim];
+  private static float[] columns(float[] s, int n, int j0, int m) {
+    float[] strip = STRIP.get();
+    if (strip == null || strip.length < n * m) {
+      strip = new float[n * BLOCK];
+      STRIP.set(strip);
+    }
+    for (int d = 0; d < n; d++) {
+      System.arraycopy(s, d * n + j0, strip, d * m, m);
+    }
+    return strip;
+  }
+
+  /**
+   * Whether a call of {@code n} rows of {@code dim} terms runs its row blocks on several threads.
+   */
+  static boolean splits(int n, int dim) {
+    return n > BLOCK && (long) n * n * dim >= SPLIT_WORK;
+  }
+
+  /**
+   * Runs {@code body} for blocks {@code 0..blocks}: with {@code split}, on the calling thread and
+   * the common pool's workers (as many as there are blocks), each taking the next block. The caller
+   * waits for the blocks, not for the helpers: a helper that starts only after the caller has taken
+   * every block (on a loaded machine) finds none left and costs the call nothing.
+   */
+  private static void forEachBlock(int blocks, boolean split, IntConsumer body) {
+    int helpers = split ? Math.min(blocks, ForkJoinPool.getCommonPoolParallelism() + 1) - 1 : 0;
+    if (helpers <= 0) {
+      for (int blk = 0; blk < blocks; blk++) {
+        body.accept(blk);
+      }
+      return;
+    }
+    AtomicInteger next = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(blocks);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Runnable worker =
+        () -> {
+          for (int blk = next.getAndIncrement(); blk < blocks; blk = next.getAndIncrement()) {
+            try {
+              body.accept(blk);
+            } catch (Throwable e) {
+              failure.compareAndSet(null, e);
+            } finally {
+              done.countDown();
+            }
+          }
+        };
+    for (int h = 0; h < helpers; h++) {
+      ForkJoinPool.commonPool().execute(worker);
+    }
+    worker.run();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        done.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // the blocks write into the caller's arrays: wait for them all
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    Throwable e = failure.get();
+    if (e instanceof RuntimeException) {
+      throw (RuntimeException) e;
+    }
+    if (e instanceof Error) {
+      throw (Error) e;
+    }
+  }
+
+  /**
+   * The arrays of one call, kept per thread between calls (softly, so that a large batch's matrix
+   * goes when memory runs short): a call allocates nothing that grows with the batch. Taken out
+   * while in use, so that a nested or concurrent call on the same thread gets its own.
+   */
+  private static final class Scratch {
+    private static final ThreadLocal<SoftReference<Scratch>> KEPT = new ThreadLocal<>();
+
+    final float[] ah;
+    final float[] bh;
+    final double[] na;
+    final double[] nb;
+    final int width;
+    final float[] s;
+    final float[] u;
+    final float[] packed;
+
+    private Scratch(int n, int dim, int width) {
+      this.width = width;
+      ah = new float[n * dim];
+      bh = new float[n * dim];
+      na = new double[n];
+      nb = new double[n];
+      s = new float[n * n];
+      u = new float[n * dim];
+      // The largest of the three packings: b-hat^T (dim by n), b-hat and a-hat (n by dim).
+      packed =
+          new float
+              [Math.max(FloatGemm.packedSize(dim, n, width), FloatGemm.packedSize(n, dim, width))];
+    }
+
+    private boolean fits(int n, int dim, int width) {
+      return na.length == n && ah.length == n * dim && this.width == width;
+    }
+
+    static Scratch take(int n, int dim, int width) {
+      SoftReference<Scratch> ref = KEPT.get();
+      Scratch t = ref == null ? null : ref.get();
+      KEPT.set(null);
+      return t != null && t.fits(n, dim, width) ? t : new Scratch(n, dim, width);
+    }
+
+    static void give(Scratch t) {
+      KEPT.set(new SoftReference<>(t));
+    }
+  }
+
+  /**
+   * Writes the rows of {@code x} divided by {@code max(|x_i|, EPS)} to {@code out} (norms
+   * accumulated in double, unclamped norms into {@code norms}).
+   */
+  private static void normalize(float[] x, int rows, int dim, float[] out, double[] norms) {
     for (int i = 0; i < rows; i++) {
       int o = i * dim;
       double q = 0;
@@ -179,15 +394,15 @@ public final class InfoNceLoss extends AbstractLoss {
         out[k] = (float) (x[k] * inv);
       }
     }
-    return out;
   }
 
   /**
-   * Carries {@code u_i = dL/dxh_i} through the normalization: {@code (u_i - xh_i <xh_i, u_i>) /
-   * |x_i|}, or {@code u_i / EPS} where the clamp is active.
+   * Carries {@code u_i = dL/dxh_i} of rows {@code i0..i1} through the normalization: {@code (u_i -
+   * xh_i <xh_i, u_i>) / |x_i|}, or {@code u_i / EPS} where the clamp is active.
    */
-  private static void project(float[] u, float[] xh, double[] nx, int rows, int dim, float[] g) {
-    for (int i = 0; i < rows; i++) {
+  private static void project(
+      float[] u, float[] xh, double[] nx, int i0, int i1, int dim, float[] g) {
+    for (int i = i0; i < i1; i++) {
       int o = i * dim;
       double nrm = nx[i];
       if (nrm >= CosineMatrix.EPS) {

@@ -1,6 +1,8 @@
 package dev.losskit.metric;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
@@ -44,12 +46,60 @@ class FloatGemmTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void packedProductReadsColumnsAndBlocksOfLargerArrays(boolean vector) {
+    FloatGemm.Kernel kernel = vector ? FloatGemm.vector() : FloatGemm.SCALAR;
+    assumeTrue(kernel != null, "Vector API absent from this JVM");
+    SplittableRandom r = new SplittableRandom(9);
+    for (int m : new int[] {1, 3, 4, 5, 9}) {
+      for (int n : new int[] {1, 15, 16, 17, 33}) {
+        int k = 37;
+        // a is the transpose of rows 2.. of a k by (m + 3) array: element (i, d) at 2 + i + d
+        // (m+3).
+        int ld = m + 3;
+        float[] src = random(r, k * ld);
+        float[] bt = random(r, n * k); // b = bt^T, packed straight from bt
+        float[] bp = FloatGemm.pack(bt, k, n, true, kernel.panelWidth(), null);
+        int ldc = n + 2;
+        float[] c = new float[5 + m * ldc];
+        java.util.Arrays.fill(c, Float.NaN);
+        kernel.multiplyPacked(src, 2, 1, ld, m, k, bp, n, c, 5, ldc);
+        for (int i = 0; i < m; i++) {
+          for (int j = 0; j < n; j++) {
+            double want = 0;
+            double mag = 0;
+            for (int d = 0; d < k; d++) {
+              double term = (double) src[2 + i + d * ld] * bt[j * k + d];
+              want += term;
+              mag += Math.abs(term);
+            }
+            assertEquals(want, c[5 + i * ldc + j], 1e-6 * mag + 1e-30, "m=" + m + " n=" + n);
+          }
+          // Outside the n columns of a row of c nothing is written.
+          if (i + 1 < m) {
+            assertTrue(Float.isNaN(c[5 + i * ldc + n]) && Float.isNaN(c[5 + i * ldc + n + 1]));
+          }
+        }
+        assertTrue(Float.isNaN(c[4]));
+      }
+    }
+  }
+
+  @Test
+  void packingPadsThePartialPanelWithZeros() {
+    float[] b = {1, 2, 3, 4, 5, 6}; // 2 by 3
+    float[] p = FloatGemm.pack(b, 2, 3, false, 2, new float[] {9, 9, 9, 9, 9, 9, 9, 9});
+    assertArrayEquals(new float[] {1, 2, 4, 5, 3, 0, 6, 0}, p);
+    assertEquals(8, FloatGemm.packedSize(2, 3, 2));
+  }
+
   @Test
   void transposedProductReadsRowsOfBoth() {
     float[] a = {1, 2, 3, 4}; // 2 x 2
     float[] b = {5, 6, 7, 8, 9, 10}; // 3 x 2
     float[] c = new float[6];
-    FloatGemm.multiplyTransposed(a, 2, b, 3, 2, new float[6], c);
+    FloatGemm.multiplyTransposed(a, 2, b, 3, 2, c);
     assertEquals(1 * 5 + 2 * 6, c[0]);
     assertEquals(3 * 9 + 4 * 10, c[5]);
   }

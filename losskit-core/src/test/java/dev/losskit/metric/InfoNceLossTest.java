@@ -1,6 +1,8 @@
 package dev.losskit.metric;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.losskit.Catalog;
 import dev.losskit.Loss;
@@ -15,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class InfoNceLossTest extends LossContractTest {
   @Override
@@ -114,5 +118,129 @@ class InfoNceLossTest extends LossContractTest {
     }
     Loss loss = Catalog.builtin().create("info-nce");
     assertEquals(loss.value(a, b), loss.value(Tensor.of(scaled, a.shape()), b), 1e-5);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void largeBatchesSplitIntoBlocksMatchADoublePrecisionOracle(boolean vector) {
+    FloatGemm.Kernel kernel = vector ? FloatGemm.vector() : FloatGemm.SCALAR;
+    assumeTrue(kernel != null, "Vector API absent from this JVM");
+    // 301 rows: several row blocks, the last with a single row; 33 columns: a partial panel; and
+    // enough work that the blocks are spread over the pool's threads.
+    int n = 301;
+    int dim = 33;
+    double tau = 0.1;
+    assertTrue(InfoNceLoss.splits(n, dim) && n > 4 * InfoNceLoss.BLOCK);
+    SplittableRandom r = new SplittableRandom(11);
+    float[] a = gaussian(r, n * dim);
+    float[] b = gaussian(r, n * dim);
+    InfoNceLoss loss =
+        (InfoNceLoss) Catalog.builtin().create("info-nce", Map.of("temperature", tau));
+    float[] values = new float[n];
+    float[][] grads = {new float[n * dim], new float[n * dim]};
+    double sum =
+        loss.compute(
+            kernel, new Tensor[] {Tensor.of(a, n, dim), Tensor.of(b, n, dim)}, values, grads, 1);
+
+    double[] ah = Naive.normalize(toDouble(a), n, dim);
+    double[] bh = Naive.normalize(toDouble(b), n, dim);
+    // dL/ds for the sum of the rows' losses, then carried to the rows of a and b.
+    double[] gs = new double[n * n];
+    double[] z = new double[n];
+    double want = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        z[j] = Naive.dot(ah, i, bh, j, dim) / tau;
+      }
+      double lse = Naive.logSumExp(z);
+      assertEquals(lse - z[i], values[i], 1e-5 * Math.abs(lse), "row " + i);
+      want += lse - z[i];
+      for (int j = 0; j < n; j++) {
+        gs[i * n + j] = (Math.exp(z[j] - lse) - (i == j ? 1 : 0)) / tau;
+      }
+    }
+    assertEquals(want, sum, 1e-6 * Math.abs(want));
+    assertGradient(gs, n, dim, toDouble(a), ah, bh, false, grads[0]);
+    assertGradient(gs, n, dim, toDouble(b), bh, ah, true, grads[1]);
+  }
+
+  @Test
+  void aCallDoesNotDependOnTheCallsBeforeIt() {
+    // The arrays of a call are kept for the next one: a different size in between must not leak.
+    SplittableRandom r = new SplittableRandom(5);
+    Tensor a = Tensor.of(gaussian(r, 130 * 9), 130, 9);
+    Tensor b = Tensor.of(gaussian(r, 130 * 9), 130, 9);
+    Loss loss = Catalog.builtin().create("info-nce");
+    LossResult first = loss.evaluate(Reduction.MEAN, a, b);
+    loss.evaluate(
+        Reduction.MEAN, Tensor.of(gaussian(r, 7 * 9), 7, 9), Tensor.of(gaussian(r, 63), 7, 9));
+    loss.evaluate(
+        Reduction.MEAN,
+        Tensor.of(gaussian(r, 130 * 5), 130, 5),
+        Tensor.of(gaussian(r, 650), 130, 5));
+    LossResult again = loss.evaluate(Reduction.MEAN, a, b);
+    // Not bit for bit: the first call may run the exponential interpreted, the last compiled.
+    assertEquals(first.value(), again.value(), 1e-6 * first.value());
+    for (String name : new String[] {"a", "b"}) {
+      float[] x = first.grad(name).data();
+      float[] y = again.grad(name).data();
+      for (int e = 0; e < x.length; e++) {
+        assertEquals(x[e], y[e], 1e-6 * Math.abs(x[e]) + 1e-9, name + "[" + e + "]");
+      }
+    }
+  }
+
+  /**
+   * Row k of {@code got} against {@code (u_k - xh_k <xh_k, u_k>) / |x_k|}, {@code u_k = sum_m dL/ds
+   * dh_m} over row k of {@code gs} (or column k, {@code byColumn}).
+   */
+  private static void assertGradient(
+      double[] gs,
+      int n,
+      int dim,
+      double[] x,
+      double[] xh,
+      double[] other,
+      boolean byColumn,
+      float[] got) {
+    double[] want = new double[n * dim];
+    double max = 0;
+    for (int k = 0; k < n; k++) {
+      double[] u = new double[dim];
+      for (int m = 0; m < n; m++) {
+        double g = byColumn ? gs[m * n + k] : gs[k * n + m];
+        for (int d = 0; d < dim; d++) {
+          u[d] += g * other[m * dim + d];
+        }
+      }
+      double proj = 0;
+      for (int d = 0; d < dim; d++) {
+        proj += xh[k * dim + d] * u[d];
+      }
+      double nrm = Naive.norm(x, k, dim);
+      for (int d = 0; d < dim; d++) {
+        want[k * dim + d] = (u[d] - xh[k * dim + d] * proj) / nrm;
+        max = Math.max(max, Math.abs(want[k * dim + d]));
+      }
+    }
+    for (int e = 0; e < want.length; e++) {
+      assertEquals(want[e], got[e], 1e-4 * max, "element " + e);
+    }
+  }
+
+  private static float[] gaussian(SplittableRandom r, int size) {
+    float[] x = new float[size];
+    for (int i = 0; i < size; i++) {
+      x[i] = (float) (r.nextGaussian());
+    }
+    return x;
+  }
+
+  private static double[] toDouble(float[] x) {
+    double[] y = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      y[i] = x[i];
+    }
+    return y;
   }
 }
