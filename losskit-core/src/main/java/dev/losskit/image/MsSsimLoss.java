@@ -170,24 +170,8 @@ public final class MsSsimLoss extends AbstractLoss {
     double[] planeMs = new double[n * channels];
     IntConsumer plane =
         q -> planeMs[q] = pyramid(h, w, gp != null).plane(p, t, q * hw, gp, scale / channels);
-    if (parallel == null) {
-      Planes.forEach(n * channels, hw, plane);
-    } else {
-      Planes.forEach(n * channels, hw, plane, parallel);
-    }
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      double s = 0;
-      for (int c = 0; c < channels; c++) {
-        s += planeMs[i * channels + c];
-      }
-      double l = 1 - s / channels;
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-    }
-    return sum;
+    Planes.forEach(n * channels, hw, plane, parallel);
+    return Planes.oneMinusImageMeans(planeMs, n, channels, channels, values);
   }
 
   /** This thread's pyramid for images of {@code h x w}, made on first use and kept for reuse. */

@@ -22,11 +22,43 @@ final class Planes {
 
   /** Calls {@code body} for each plane in {@code [0, planes)} of {@code pixels} pixels each. */
   static void forEach(int planes, long pixels, IntConsumer body) {
-    forEach(planes, pixels, body, planes > 1 && planes * pixels >= THRESHOLD);
+    run(planes, body, planes > 1 && planes * pixels >= THRESHOLD);
   }
 
-  /** As {@link #forEach(int, long, IntConsumer)}, split across threads only when asked. */
-  static void forEach(int planes, long pixels, IntConsumer body, boolean parallel) {
+  /**
+   * As {@link #forEach(int, long, IntConsumer)}, split across threads as {@code parallel} says, or
+   * as the threshold decides when it is null (tests compare both).
+   */
+  static void forEach(int planes, long pixels, IntConsumer body, Boolean parallel) {
+    if (parallel == null) {
+      forEach(planes, pixels, body);
+    } else {
+      run(planes, body, parallel);
+    }
+  }
+
+  /**
+   * The per-image loss {@code 1 - (sum of its planes' values) / divisor}, written to {@code values}
+   * when it is not null; returns the sum over the images.
+   */
+  static double oneMinusImageMeans(
+      double[] planeValues, int images, int channels, double divisor, float[] values) {
+    double sum = 0;
+    for (int i = 0; i < images; i++) {
+      double s = 0;
+      for (int c = 0; c < channels; c++) {
+        s += planeValues[i * channels + c];
+      }
+      double l = 1 - s / divisor;
+      sum += l;
+      if (values != null) {
+        values[i] = (float) l;
+      }
+    }
+    return sum;
+  }
+
+  private static void run(int planes, IntConsumer body, boolean parallel) {
     AtomicInteger next = new AtomicInteger();
     Runnable worker =
         () -> {

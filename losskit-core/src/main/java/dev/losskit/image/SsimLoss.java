@@ -159,24 +159,8 @@ public final class SsimLoss extends AbstractLoss {
             k.backward(-scale / count, gp, off);
           }
         };
-    if (parallel == null) {
-      Planes.forEach(n * channels, hw, plane);
-    } else {
-      Planes.forEach(n * channels, hw, plane, parallel);
-    }
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      double s = 0;
-      for (int c = 0; c < channels; c++) {
-        s += planeSums[i * channels + c];
-      }
-      double l = 1 - s / count;
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-    }
-    return sum;
+    Planes.forEach(n * channels, hw, plane, parallel);
+    return Planes.oneMinusImageMeans(planeSums, n, channels, count, values);
   }
 
   /** This thread's kernel for images of {@code h x w}, made on first use and kept for reuse. */
