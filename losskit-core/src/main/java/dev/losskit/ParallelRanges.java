@@ -16,15 +16,17 @@ final class ParallelRanges {
    */
   static final int CHUNK = 1 << 15;
 
+  /** The system property that overrides {@link #THRESHOLD}, read once at start-up. */
+  static final String THRESHOLD_PROPERTY = "losskit.split.threshold";
+
   /**
-   * Inputs of fewer units stay on the calling thread. Measured (split against single thread, best
-   * of 7 runs, vector kernels) on the shared two-core machine at a load average of about 20: below
-   * 2^14 elements splitting always lost (a hand-off costs microseconds, mse costs 0.25 ns per
-   * element); from 2^14 up log-cosh gained up to 1.3x, while mse, memory-bound, gained nothing on
-   * the loaded machine (0.6 to 1.1x). 2^17 (four chunks, about 30 us of mse) is provisional:
-   * re-measure on a quiet machine, where the second core is free.
+   * Inputs of fewer units stay on the calling thread. Chosen by {@code
+   * tools/bench/split-threshold.sh}, which times the elementwise losses split and unsplit at powers
+   * of two: a hand-off to another thread costs microseconds, so below a few chunks the split loses.
+   * {@code -Dlosskit.split.threshold=N} overrides it (the benchmark sets it low to time the split
+   * at every size).
    */
-  static final int THRESHOLD = 1 << 17;
+  static final int THRESHOLD = Math.max(1, Integer.getInteger(THRESHOLD_PROPERTY, 1 << 17));
 
   /** Partial sums of the calling thread, reused from call to call. */
   private static final ThreadLocal<double[]> PARTIALS = new ThreadLocal<>();
