@@ -322,6 +322,20 @@ def b_gaussian_nll(n, g):
     return mu, (lambda: crit(mu, t, var)), [var]
 
 
+def b_soft_margin(n, g):
+    p = leaf(randn(n, g, 2.0))
+    t = (rand(n, g) < 0.5).to(DT) * 2 - 1
+    crit = nn.SoftMarginLoss()
+    return p, (lambda: crit(p, t)), []
+
+
+def b_margin_ranking(n, g):
+    x1, x2 = leaf(randn(n, g)), leaf(randn(n, g))
+    y = (rand(n, g) < 0.5).to(DT) * 2 - 1
+    crit = nn.MarginRankingLoss(margin=0.0)
+    return x1, (lambda: crit(x1, x2, y)), [x2]
+
+
 def classif(kind, C):
     def build(n, seed):
         g = gen(seed)
@@ -334,6 +348,14 @@ def classif(kind, C):
             p = leaf(F.log_softmax(randn((B, C), g, 2.0), dim=1))   # log-probs leaf
             tgt = torch.randint(0, C, (B,), generator=g)
             fn = lambda: F.nll_loss(p, tgt)
+        elif kind == "multi_margin":
+            p = leaf(randn((B, C), g, 2.0))
+            tgt = torch.randint(0, C, (B,), generator=g)
+            fn = lambda: F.multi_margin_loss(p, tgt)
+        elif kind == "multilabel_soft_margin":
+            p = leaf(randn((B, C), g, 2.0))
+            tgt = (rand((B, C), g) < 0.3).to(DT)
+            fn = lambda: F.multilabel_soft_margin_loss(p, tgt)
         elif kind == "kl":
             p = leaf(F.log_softmax(randn((B, C), g, 2.0), dim=1))   # log-probs leaf (input)
             tgt = F.softmax(randn((B, C), g, 2.0), dim=1)           # probs target
@@ -474,6 +496,18 @@ def b_triplet(n, seed, D=128):
                 params="D=%d margin=1 p=2, grads for anchor/pos/neg; ns/elem per anchor float" % D)
 
 
+def b_cosine_embedding(n, seed, D=128):
+    g = gen(seed)
+    B = max(1, n // D)
+    x1 = leaf(randn((B, D), g))
+    x2 = leaf(randn((B, D), g))
+    y = (rand(B, g) < 0.5).to(DT) * 2 - 1
+    crit = nn.CosineEmbeddingLoss(margin=0.0)
+    return dict(fn=lambda: crit(x1, x2, y), leaves=[x1, x2], shape="2x(%d,%d)" % (B, D),
+                n_elems=B * D, n_units=B, unit="sample",
+                params="D=%d margin=0, grads for both inputs; ns/elem per x1 float" % D)
+
+
 def registry():
     R = []  # (name, builder, sizes-kind)
     E = "elem"
@@ -504,6 +538,12 @@ def registry():
     R.append(("ssim", b_ssim, E))
     R.append(("infonce", b_infonce, "batch"))
     R.append(("triplet", b_triplet, E))
+    R.append(("soft_margin", elementwise("soft_margin", b_soft_margin, "nn.SoftMarginLoss"), E))
+    R.append(("margin_ranking", elementwise("margin_ranking", b_margin_ranking,
+                                            "margin=0, grads for x1 and x2"), E))
+    R.append(("multi_margin_c10", classif("multi_margin", 10), E))
+    R.append(("multilabel_soft_margin_c10", classif("multilabel_soft_margin", 10), E))
+    R.append(("cosine_embedding", b_cosine_embedding, E))
     return R
 
 

@@ -87,6 +87,11 @@ public final class PeerCases {
     CASES.put("ssim", PeerCases::ssim);
     CASES.put("infonce", PeerCases::infoNce);
     CASES.put("triplet", PeerCases::triplet);
+    CASES.put("soft_margin", elementwise("soft-margin", "nn.SoftMarginLoss", Map.of(), Dist.SIGNS));
+    CASES.put("margin_ranking", PeerCases::marginRanking);
+    CASES.put("multi_margin_c10", classification("multi-margin", 10));
+    CASES.put("multilabel_soft_margin_c10", classification("multilabel-soft-margin", 10));
+    CASES.put("cosine_embedding", PeerCases::cosineEmbedding);
   }
 
   private PeerCases() {}
@@ -120,7 +125,9 @@ public final class PeerCases {
     LOGITS_HALF,
     PROBS_HALF,
     LOGITS_SPARSE,
-    POISSON
+    POISSON,
+    /** Logits N(0, 4) against labels -1 and +1 with equal odds. */
+    SIGNS
   }
 
   private static Builder elementwise(String id, String params, Map<String, ?> p, Dist dist) {
@@ -144,6 +151,10 @@ public final class PeerCases {
           case LOGITS_SPARSE:
             pred[i] = (float) (2 * g.nextGaussian());
             target[i] = g.nextFloat() < 0.1f ? 1 : 0;
+            break;
+          case SIGNS:
+            pred[i] = (float) (2 * g.nextGaussian());
+            target[i] = sign(g);
             break;
           default: // POISSON: log-rate N(0, 0.25), counts drawn at rate exp(N(0, 0.25))
             pred[i] = (float) (0.5 * g.nextGaussian());
@@ -195,7 +206,13 @@ public final class PeerCases {
       float[] logits = normal(g, b * c, 2);
       Tensor[] in;
       Reduction r = Reduction.MEAN;
-      if (id.equals("kl-div")) {
+      if (id.equals("multilabel-soft-margin")) {
+        float[] target = new float[b * c];
+        for (int i = 0; i < target.length; i++) {
+          target[i] = g.nextFloat() < 0.3f ? 1 : 0;
+        }
+        in = new Tensor[] {Tensor.of(logits, b, c), Tensor.of(target, b, c)};
+      } else if (id.equals("kl-div")) {
         logSoftmaxRows(logits, c);
         float[] target = normal(g, b * c, 2);
         logSoftmaxRows(target, c);
@@ -417,6 +434,59 @@ public final class PeerCases {
         Reduction.MEAN,
         in,
         grads);
+  }
+
+  private static Case marginRanking(int n, Random g) {
+    float[] x1 = normal(g, n, 1);
+    float[] x2 = normal(g, n, 1);
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = sign(g);
+    }
+    Loss loss = CATALOG.create("margin-ranking", Map.of("margin", 0.0));
+    Tensor[] in = {Tensor.of(x1), Tensor.of(x2), Tensor.of(y)};
+    float[][] grads = {new float[n], new float[n], null};
+    return new Case(
+        "margin-ranking",
+        "margin=0, grads for x1 and x2",
+        "(" + n + ",)",
+        n,
+        n,
+        "elem",
+        loss,
+        Reduction.MEAN,
+        in,
+        grads);
+  }
+
+  private static Case cosineEmbedding(int n, Random g) {
+    int d = 128;
+    int b = Math.max(1, n / d);
+    float[] x1 = normal(g, b * d, 1);
+    float[] x2 = normal(g, b * d, 1);
+    float[] y = new float[b];
+    for (int i = 0; i < b; i++) {
+      y[i] = sign(g);
+    }
+    Loss loss = CATALOG.create("cosine-embedding", Map.of("margin", 0.0));
+    Tensor[] in = {Tensor.of(x1, b, d), Tensor.of(x2, b, d), Tensor.of(y)};
+    float[][] grads = {new float[b * d], new float[b * d], null};
+    return new Case(
+        "cosine-embedding",
+        "D=128 margin=0, grads for both inputs; ns/elem per x1 float",
+        "2x(" + b + "," + d + ")",
+        (long) b * d,
+        b,
+        "sample",
+        loss,
+        Reduction.MEAN,
+        in,
+        grads);
+  }
+
+  /** -1 or +1 with equal odds. */
+  private static float sign(Random g) {
+    return g.nextFloat() < 0.5f ? -1 : 1;
   }
 
   private static Tensor[] padded(Loss loss, Tensor[] in) {
