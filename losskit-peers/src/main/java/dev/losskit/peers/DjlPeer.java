@@ -83,6 +83,7 @@ final class DjlPeer implements Peer {
         return new L2Loss("mse", 1f); // DJL's default weight is 1/2
       case "l1":
         return new L1Loss();
+      // No "quantile": QuantileL1Loss is twice the pinball loss (GluonTS' convention).
       case "bce_logits":
         return new SigmoidBinaryCrossEntropyLoss();
       // No "bce": SigmoidBinaryCrossEntropyLoss(fromSigmoid = true) returns minus the loss in

@@ -9,6 +9,7 @@ import org.tensorflow.Session;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.framework.losses.BinaryCrossentropy;
 import org.tensorflow.framework.losses.Huber;
+import org.tensorflow.framework.losses.LogCosh;
 import org.tensorflow.framework.losses.Loss;
 import org.tensorflow.framework.losses.MeanAbsoluteError;
 import org.tensorflow.framework.losses.MeanSquaredError;
@@ -123,7 +124,10 @@ final class TfPeer implements Peer {
       case "l1":
         return new MeanAbsoluteError();
       case "huber":
+      case "smooth_l1": // beta = 1: the same loss as Huber with delta = 1
         return new Huber(); // delta = 1
+      case "log_cosh":
+        return new LogCosh();
       case "bce_logits":
         return new BinaryCrossentropy(true);
       case "bce":

@@ -52,6 +52,8 @@ class JavaPeersTest {
     "tf, mse",
     "tf, l1",
     "tf, huber",
+    "tf, smooth_l1",
+    "tf, log_cosh",
     "tf, bce_logits",
     "tf, bce",
     "tf, cross_entropy_c10"
