@@ -83,7 +83,10 @@ def main():
         if not sep or not name or not path:
             ap.error("--peer: expected NAME=CSV, found %s" % item)
         rows = load(path)
-        peers.append((name, next((r["torch"] for r in rows if r.get("torch")), name), index(rows)))
+        # How the peer set its threads, as it reported them (the env column after "peer=NAME;").
+        threads_set = sorted({r["env"].split("peer=%s;" % name, 1)[-1] for r in rows if r.get("env")})
+        peers.append((name, next((r["torch"] for r in rows if r.get("torch")), name), index(rows),
+                      threads_set))
     trows, lrows = load(a.torch), load(a.losskit)
     t, l = index(trows), index(lrows)
     gbps = bandwidth(trows, "np_copy")
@@ -237,10 +240,18 @@ def java_peers_table(w, names, t, l, peers, threads, fastest_java):
     w("")
     w("The same cases timed inside Java by %s, with each framework's own loss function and gradient"
       " (DJL: `ai.djl.training.loss` + `GradientCollector`; ND4J: `ILossFunction.computeGradientAndScore`;"
-      " TensorFlow Java: `org.tensorflow.framework.losses` + `tf.gradients`, run in a `Session`), one"
-      " intra-op thread per framework (see `losskit-peers/README.md`). Each peer's loss value was checked"
-      " against losskit's on the same inputs before it was timed. Ratio = peer time / losskit time (above 1:"
-      " losskit is faster); a blank cell: the peer has no such loss." % ", ".join(p[1] for p in peers))
+      " TensorFlow Java: `org.tensorflow.framework.losses` + `tf.gradients`, run in a `Session`), with the"
+      " thread count of each row set in the framework (see `losskit-peers/README.md`). Each peer's loss value"
+      " was checked against losskit's on the same inputs before it was timed. Ratio = peer time / losskit"
+      " time (above 1: losskit is faster); a blank cell: the peer has no such loss." % ", ".join(
+          p[1] for p in peers))
+    w("")
+    w("Threads, as each framework reported them: DJL through the system properties"
+      " `ai.djl.pytorch.num_threads` and `ai.djl.pytorch.num_interop_threads`, ND4J through `OMP_NUM_THREADS`"
+      " and `Nd4j.getEnvironment().setMaxThreads`, TensorFlow through the session's `ConfigProto`:")
+    w("")
+    for name, label, _, threads_set in peers:
+        w("- %s: %s" % (label, "; ".join("`%s`" % x for x in threads_set) or "not reported"))
     w("")
     for th in threads:
         rows, verdicts = [], []
@@ -250,7 +261,7 @@ def java_peers_table(w, names, t, l, peers, threads, fastest_java):
             lu = float(lr["median_ns_per_unit"]) if lr else None
             cells = []
             best = None
-            for name, _, idx in peers:
+            for name, _, idx, _ in peers:
                 pr = idx.get((n, size, th))
                 if pr is None:
                     cells += ["", ""]
