@@ -9,6 +9,10 @@ page gives, per loss, size and thread count, the ns per unit of PyTorch and of l
 ratio; the memory-bandwidth bound of the memory-bound losses (bytes touched by a fused
 value+gradient pass divided by the single-thread copy bandwidth measured in the same run); the
 geometric-mean speed-up; and which targets of issue 6 are met.
+
+With --peer NAME=CSV (JavaPeers of losskit-peers: DJL, ND4J, TensorFlow Java; same columns, the
+`torch` column naming the peer), a second table gives each Java peer's ns/unit beside losskit's and
+the fastest peer per case; without it the page is unchanged.
 """
 import argparse
 import csv
@@ -70,7 +74,19 @@ def main():
     ap.add_argument("--machine", required=True, help="text file describing the machine and the load")
     ap.add_argument("--command", required=True)
     ap.add_argument("--notes", default=None, help="markdown appended as the page's last section")
+    ap.add_argument("--peer", action="append", default=[], metavar="NAME=CSV",
+                    help="a Java peer's CSV (losskit-peers' JavaPeers); repeatable")
     a = ap.parse_args()
+    peers = []
+    for item in a.peer:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
+            ap.error("--peer: expected NAME=CSV, found %s" % item)
+        rows = load(path)
+        # How the peer set its threads, as it reported them (the env column after "peer=NAME;").
+        threads_set = sorted({r["env"].split("peer=%s;" % name, 1)[-1] for r in rows if r.get("env")})
+        peers.append((name, next((r["torch"] for r in rows if r.get("torch")), name), index(rows),
+                      threads_set))
     trows, lrows = load(a.torch), load(a.losskit)
     t, l = index(trows), index(lrows)
     gbps = bandwidth(trows, "np_copy")
@@ -166,13 +182,28 @@ def main():
             w("| " + " | ".join(cells) + " |")
     w("")
 
+    # Per case at 1 thread: the fastest Java peer's ns/unit and name, where a Java peer has the case.
+    fastest_java = {}
+    if peers:
+        java_peers_table(w, names, t, l, peers, threads, fastest_java)
+
     w("## The targets of issue 6")
     w("")
     slower = sorted(n for n, v in speedups.items() if v < 1)
-    w("- **No loss slower than the fastest peer** (PyTorch 1.13 is the peer measured here; DJL, ND4J and"
-      " TensorFlow Java are not in this run): %s." % (
-          "met at 1 thread, N = 1e6" if not slower else "not met for " + ", ".join(
-              "%s (%.2f)" % (n, speedups[n]) for n in slower)))
+    if not peers:
+        w("- **No loss slower than the fastest peer** (PyTorch 1.13 is the peer measured here; DJL, ND4J and"
+          " TensorFlow Java are not in this run): %s." % (
+              "met at 1 thread, N = 1e6" if not slower else "not met for " + ", ".join(
+                  "%s (%.2f)" % (n, speedups[n]) for n in slower)))
+    else:
+        beaten = []
+        for n, v in speedups.items():
+            lu = float(t[(n, main_size(n, t.keys()), "1")]["median_ns_per_unit"]) / v
+            if v < 1 or (n in fastest_java and fastest_java[n][0] < lu):
+                beaten.append(n)
+        w("- **No loss slower than the fastest peer** (PyTorch 1.13 and the Java peers of this run, where they"
+          " have the loss): %s." % (
+              "met at 1 thread, N = 1e6" if not beaten else "not met for " + ", ".join(sorted(beaten))))
     w("- **Geometric-mean speed-up of at least 3x**: %.2fx, %s." % (geo, "met" if geo >= 3 else "not met"))
     mb = []
     for n in MEMORY_BOUND:
@@ -200,6 +231,66 @@ def main():
             w(f.read().rstrip())
             w("")
     print("\n".join(out))
+
+
+def java_peers_table(w, names, t, l, peers, threads, fastest_java):
+    """The 'Java peers' section: per case, each peer's ns/unit and peer/losskit (above 1: losskit is
+    faster), then the fastest peer per case and whether losskit beats it."""
+    w("## Java peers")
+    w("")
+    w("The same cases timed inside Java by %s, with each framework's own loss function and gradient"
+      " (DJL: `ai.djl.training.loss` + `GradientCollector`; ND4J: `ILossFunction.computeGradientAndScore`;"
+      " TensorFlow Java: `org.tensorflow.framework.losses` + `tf.gradients`, run in a `Session`), with the"
+      " thread count of each row set in the framework (see `losskit-peers/README.md`). Each peer's loss value"
+      " was checked against losskit's on the same inputs before it was timed. Ratio = peer time / losskit"
+      " time (above 1: losskit is faster); a blank cell: the peer has no such loss." % ", ".join(
+          p[1] for p in peers))
+    w("")
+    w("Threads, as each framework reported them: DJL through the system properties"
+      " `ai.djl.pytorch.num_threads` and `ai.djl.pytorch.num_interop_threads`, ND4J through `OMP_NUM_THREADS`"
+      " and `Nd4j.getEnvironment().setMaxThreads`, TensorFlow through the session's `ConfigProto`:")
+    w("")
+    for name, label, _, threads_set in peers:
+        w("- %s: %s" % (label, "; ".join("`%s`" % x for x in threads_set) or "not reported"))
+    w("")
+    for th in threads:
+        rows, verdicts = [], []
+        for n in names:
+            size = main_size(n, t.keys())
+            lr = l.get((n, size, th))
+            lu = float(lr["median_ns_per_unit"]) if lr else None
+            cells = []
+            best = None
+            for name, _, idx, _ in peers:
+                pr = idx.get((n, size, th))
+                if pr is None:
+                    cells += ["", ""]
+                    continue
+                pu = float(pr["median_ns_per_unit"])
+                cells += [fnum(pu), ("**%.2f**" % (pu / lu)) if lu else "n/a"]
+                if best is None or pu < best[0]:
+                    best = (pu, name)
+            if best is None:
+                continue
+            if th == "1":
+                fastest_java[n] = best
+            faster = "n/a" if lu is None else ("yes, %.2fx" % (best[0] / lu) if lu < best[0]
+                                               else "no, %.2fx" % (best[0] / lu))
+            verdicts.append("%s: %s (%s ns/unit), losskit %s" % (
+                n, best[1], fnum(best[0]), "faster" if lu and lu < best[0] else "not faster"))
+            rows.append("| %s | %s | %s | %s | %s |" % (n, fnum(lu), " | ".join(cells), best[1], faster))
+        if not rows:
+            continue
+        w("### %s thread%s, N = 1e6 units (or the largest size run)" % (th, "" if th == "1" else "s"))
+        w("")
+        w("| case | losskit ns/unit | " + " | ".join("%s ns/unit | %s / losskit" % (p[0], p[0]) for p in peers) +
+          " | fastest Java peer | losskit faster? |")
+        w("|---|---|" + "---|---|" * len(peers) + "---|---|")
+        for r in rows:
+            w(r)
+        w("")
+        w("Fastest Java peer per case, %s thread%s: %s." % (th, "" if th == "1" else "s", "; ".join(verdicts)))
+        w("")
 
 
 if __name__ == "__main__":

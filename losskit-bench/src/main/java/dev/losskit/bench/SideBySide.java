@@ -38,7 +38,7 @@ import java.util.zip.CRC32;
  * copy bandwidth of a Java array copy ({@code java_copy}, 8 bytes per element).
  */
 public final class SideBySide {
-  static final List<String> FIELDS =
+  public static final List<String> FIELDS =
       List.of(
           "category",
           "loss",
@@ -334,14 +334,14 @@ public final class SideBySide {
   }
 
   /** The baseline's seed: SEED + crc32("name:n"), so that --only gives the same data. */
-  static long seed(String name, int n) {
+  public static long seed(String name, int n) {
     CRC32 crc = new CRC32();
     crc.update((name + ":" + n).getBytes(StandardCharsets.US_ASCII));
     return SEED + crc.getValue();
   }
 
   /** Python's {@code "%g" % n}: 1000, 100000, 1e+06, 1e+07. */
-  static String sizeLabel(int n) {
+  public static String sizeLabel(int n) {
     if (n < 1_000_000) {
       return Integer.toString(n);
     }
@@ -359,7 +359,8 @@ public final class SideBySide {
    * that the JIT compiles the kernel), grow the loop count 1, 2, 5, 10, ... until one measurement
    * takes the target time, then time {@code repeats} measurements. Returns seconds per call.
    */
-  static double[] measure(DoubleSupplier step, double targetTime, int repeats, long[] loopsOut) {
+  public static double[] measure(
+      DoubleSupplier step, double targetTime, int repeats, long[] loopsOut) {
     double sink = 0;
     long t0 = System.nanoTime();
     int n = 0;
@@ -473,7 +474,7 @@ public final class SideBySide {
   }
 
   /** One CSV line; fields holding commas or quotes are quoted. */
-  static String csv(String[] row) {
+  public static String csv(String[] row) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < row.length; i++) {
       String f = row[i];
