@@ -53,6 +53,30 @@ final class FloatGemm {
       float[] bp = pack(b, k, n, false, panelWidth(), null);
       multiplyPacked(a, 0, k, 1, m, k, bp, n, c, 0, n);
     }
+
+    /**
+     * The largest of {@code x[from..to)} ({@code from < to}), NaN if any is NaN: the shift of a
+     * softmax row.
+     */
+    default float max(float[] x, int from, int to) {
+      float m = x[from];
+      for (int i = from + 1; i < to; i++) {
+        m = Math.max(m, x[i]);
+      }
+      return m;
+    }
+
+    /**
+     * The sum of {@code x[from..to)}: in double here; a kernel may add a few dozen terms in float
+     * before it goes to double.
+     */
+    default double sum(float[] x, int from, int to) {
+      double e = 0;
+      for (int i = from; i < to; i++) {
+        e += x[i];
+      }
+      return e;
+    }
   }
 
   static final Kernel SCALAR = new ScalarKernel();

@@ -170,7 +170,7 @@ public final class InfoNceLoss extends AbstractLoss {
           int i0 = blk * BLOCK;
           int i1 = Math.min(n, i0 + BLOCK);
           kernel.multiplyPacked(ah, i0 * dim, dim, 1, i1 - i0, dim, packed, n, s, i0 * n, n);
-          partial[blk] = softmaxRows(s, n, i0, i1, values, anyGrad, scale);
+          partial[blk] = softmaxRows(kernel, s, n, i0, i1, values, anyGrad, scale);
         });
     double sum = 0;
     for (double p : partial) {
@@ -196,11 +196,8 @@ public final class InfoNceLoss extends AbstractLoss {
           blk -> {
             int i0 = blk * BLOCK;
             int i1 = Math.min(n, i0 + BLOCK);
-            // Rows i0..i1 of s^T are columns i0..i1 of s, copied as one contiguous strip: read in
-            // place, a column's stride of a power of two would put every step in one cache set.
-            int m = i1 - i0;
-            float[] strip = columns(s, n, i0, m);
-            kernel.multiplyPacked(strip, 0, 1, m, m, n, ap, dim, t.u, i0 * dim, dim);
+            // Rows i0..i1 of s^T are columns i0..i1 of s: the kernel packs them as it reads them.
+            kernel.multiplyPacked(s, i0, 1, n, i1 - i0, n, ap, dim, t.u, i0 * dim, dim);
             project(t.u, bh, t.nb, i0, i1, dim, gb);
           });
     }
@@ -213,26 +210,27 @@ public final class InfoNceLoss extends AbstractLoss {
    * dL/ds_ij} times {@code scale}.
    */
   private double softmaxRows(
-      float[] s, int n, int i0, int i1, float[] values, boolean grads, double scale) {
+      FloatGemm.Kernel kernel,
+      float[] s,
+      int n,
+      int i0,
+      int i1,
+      float[] values,
+      boolean grads,
+      double scale) {
     double inv = 1 / temperature;
     float finv = (float) inv;
     double c = scale * inv;
     double sum = 0;
     for (int i = i0; i < i1; i++) {
       int row = i * n;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int j = 0; j < n; j++) {
-        max = Math.max(max, s[row + j]);
-      }
+      float max = kernel.max(s, row, row + n);
       float sii = s[row + i];
       for (int j = 0; j < n; j++) {
         s[row + j] = (s[row + j] - max) * finv;
       }
       BulkExp.expInPlace(s, row, row + n); // kept for the gradient
-      double e = 0;
-      for (int j = 0; j < n; j++) {
-        e += s[row + j];
-      }
+      double e = kernel.sum(s, row, row + n);
       double l = Math.log(e) - (sii - max) * inv;
       sum += l;
       if (values != null) {
@@ -247,25 +245,6 @@ public final class InfoNceLoss extends AbstractLoss {
       }
     }
     return sum;
-  }
-
-  /** Per thread: columns of the coefficient matrix for one block of rows of {@code dL/db}. */
-  private static final ThreadLocal<float[]> STRIP = new ThreadLocal<>();
-
-  /**
-   * Columns {@code j0..j0+m} of the {@code n} by {@code n} matrix {@code s}, row after row, in this
-   * thread's strip array.
-   */
-  private static float[] columns(float[] s, int n, int j0, int m) {
-    float[] strip = STRIP.get();
-    if (strip == null || strip.length < n * m) {
-      strip = new float[n * BLOCK];
-      STRIP.set(strip);
-    }
-    for (int d = 0; d < n; d++) {
-      System.arraycopy(s, d * n + j0, strip, d * m, m);
-    }
-    return strip;
   }
 
   /**
