@@ -362,11 +362,7 @@ public final class InfoNceLoss extends AbstractLoss {
   private static void normalize(float[] x, int rows, int dim, float[] out, double[] norms) {
     for (int i = 0; i < rows; i++) {
       int o = i * dim;
-      double q = 0;
-      for (int k = o; k < o + dim; k++) {
-        q += (double) x[k] * x[k];
-      }
-      double nrm = Math.sqrt(q);
+      double nrm = Math.sqrt(dot(x, x, o, o + dim));
       norms[i] = nrm;
       double inv = 1 / Math.max(nrm, CosineMatrix.EPS);
       for (int k = o; k < o + dim; k++) {
@@ -385,12 +381,10 @@ public final class InfoNceLoss extends AbstractLoss {
       int o = i * dim;
       double nrm = nx[i];
       if (nrm >= CosineMatrix.EPS) {
-        double proj = 0;
+        double proj = dot(xh, u, o, o + dim);
+        double inv = 1 / nrm;
         for (int d = o; d < o + dim; d++) {
-          proj += (double) xh[d] * u[d];
-        }
-        for (int d = o; d < o + dim; d++) {
-          g[d] = (float) ((u[d] - xh[d] * proj) / nrm);
+          g[d] = (float) ((u[d] - xh[d] * proj) * inv);
         }
       } else {
         for (int d = o; d < o + dim; d++) {
@@ -398,5 +392,27 @@ public final class InfoNceLoss extends AbstractLoss {
         }
       }
     }
+  }
+
+  /**
+   * {@code <x, y>} over {@code from..to} in double, in four independent sums so that the adds do
+   * not wait on each other.
+   */
+  private static double dot(float[] x, float[] y, int from, int to) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int k = from;
+    for (; k + 3 < to; k += 4) {
+      s0 += (double) x[k] * y[k];
+      s1 += (double) x[k + 1] * y[k + 1];
+      s2 += (double) x[k + 2] * y[k + 2];
+      s3 += (double) x[k + 3] * y[k + 3];
+    }
+    for (; k < to; k++) {
+      s0 += (double) x[k] * y[k];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 }

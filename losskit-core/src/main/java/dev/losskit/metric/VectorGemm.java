@@ -120,9 +120,28 @@ final class VectorGemm implements FloatGemm.Kernel {
   private static void packRows(float[] a, int off, int lda, int step, int mc, int kc, float[] ap) {
     int groups = (mc + MR - 1) / MR;
     if (step == 1) {
-      // Rows of a are rows in memory: read each along d.
-      for (int r = 0; r < mc; r++) {
-        int dst = (r / MR) * MR * kc + r % MR;
+      // Rows of a are rows in memory: six read streams, one sequential write stream per group.
+      int full = mc / MR;
+      for (int g = 0; g < full; g++) {
+        int s0 = off + g * MR * lda;
+        int s1 = s0 + lda;
+        int s2 = s1 + lda;
+        int s3 = s2 + lda;
+        int s4 = s3 + lda;
+        int s5 = s4 + lda;
+        int dst = g * MR * kc;
+        for (int d = 0; d < kc; d++) {
+          int q = dst + d * MR;
+          ap[q] = a[s0 + d];
+          ap[q + 1] = a[s1 + d];
+          ap[q + 2] = a[s2 + d];
+          ap[q + 3] = a[s3 + d];
+          ap[q + 4] = a[s4 + d];
+          ap[q + 5] = a[s5 + d];
+        }
+      }
+      for (int r = full * MR; r < mc; r++) {
+        int dst = full * MR * kc + r % MR;
         for (int d = 0, src = off + r * lda; d < kc; d++, src++, dst += MR) {
           ap[dst] = a[src];
         }
