@@ -41,10 +41,10 @@ import java.util.function.IntConsumer;
  * FloatGemm}: packed, register-tiled, vectorized), computed in blocks of rows; each block's
  * log-sum-exp and gradient coefficients {@code dL/ds} follow at once, while it is in cache, and so
  * does that block's {@code dL/da} (a product with {@code b}). {@code dL/db} is a product with the
- * transpose of the coefficients (strips of their columns), after all blocks. Above a size the
- * blocks run on the common fork-join pool; the loss is summed in block order, so the result does
- * not depend on the number of threads. The matrix and the other arrays of a call are kept per
- * thread for the next call.
+ * transpose of the coefficients (read by columns as the kernel packs them), after all blocks. Above
+ * a size the blocks run on the common fork-join pool; the loss is summed in block order, so the
+ * result does not depend on the number of threads. The matrix and the other arrays of a call are
+ * kept per thread for the next call.
  *
  * <p>Equals {@code F.cross_entropy(F.normalize(a) @ F.normalize(b).T / tau, arange(N))}; there is
  * no PyTorch loss of that name.
@@ -161,8 +161,11 @@ public final class InfoNceLoss extends AbstractLoss {
     int blocks = (n + BLOCK - 1) / BLOCK;
     double[] partial = new double[blocks];
     boolean split = splits(n, dim);
+    // b-hat packed too when dL/da is wanted: each block's dL/da is a product with it.
+    float[] bp = ga == null ? null : FloatGemm.pack(bh, n, dim, false, w, t.packedRows);
     // Rows of s: the product, then at once, while the block is in cache, the row log-sum-exp and
-    // (with gradients) the coefficients dL/ds; then dL/da for those rows, which needs no other row.
+    // (with gradients) the coefficients dL/ds; then dL/da for those rows, which needs no other row
+    // and reads the block from cache rather than memory.
     forEachBlock(
         blocks,
         split,
@@ -171,25 +174,17 @@ public final class InfoNceLoss extends AbstractLoss {
           int i1 = Math.min(n, i0 + BLOCK);
           kernel.multiplyPacked(ah, i0 * dim, dim, 1, i1 - i0, dim, packed, n, s, i0 * n, n);
           partial[blk] = softmaxRows(kernel, s, n, i0, i1, values, anyGrad, scale);
+          if (ga != null) {
+            kernel.multiplyPacked(s, i0 * n, n, 1, i1 - i0, n, bp, dim, t.u, i0 * dim, dim);
+            project(t.u, ah, t.na, i0, i1, dim, ga);
+          }
         });
     double sum = 0;
     for (double p : partial) {
       sum += p; // in block order: the same value for any number of threads
     }
-    if (ga != null) {
-      float[] bp = FloatGemm.pack(bh, n, dim, false, w, t.packed);
-      forEachBlock(
-          blocks,
-          split,
-          blk -> {
-            int i0 = blk * BLOCK;
-            int i1 = Math.min(n, i0 + BLOCK);
-            kernel.multiplyPacked(s, i0 * n, n, 1, i1 - i0, n, bp, dim, t.u, i0 * dim, dim);
-            project(t.u, ah, t.na, i0, i1, dim, ga);
-          });
-    }
     if (gb != null) {
-      float[] ap = FloatGemm.pack(ah, n, dim, false, w, t.packed);
+      float[] ap = FloatGemm.pack(ah, n, dim, false, w, t.packedRows);
       forEachBlock(
           blocks,
           split,
@@ -323,7 +318,8 @@ public final class InfoNceLoss extends AbstractLoss {
     final int width;
     final float[] s;
     final float[] u;
-    final float[] packed;
+    final float[] packed; // b-hat^T (dim by n)
+    final float[] packedRows; // b-hat, then a-hat (n by dim)
 
     private Scratch(int n, int dim, int width) {
       this.width = width;
@@ -333,10 +329,8 @@ public final class InfoNceLoss extends AbstractLoss {
       nb = new double[n];
       s = new float[n * n];
       u = new float[n * dim];
-      // The largest of the three packings: b-hat^T (dim by n), b-hat and a-hat (n by dim).
-      packed =
-          new float
-              [Math.max(FloatGemm.packedSize(dim, n, width), FloatGemm.packedSize(n, dim, width))];
+      packed = new float[FloatGemm.packedSize(dim, n, width)];
+      packedRows = new float[FloatGemm.packedSize(n, dim, width)];
     }
 
     private boolean fits(int n, int dim, int width) {
