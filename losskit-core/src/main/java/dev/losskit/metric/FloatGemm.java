@@ -128,13 +128,21 @@ final class FloatGemm {
     float[] p = dst != null && dst.length >= size ? dst : new float[size];
     for (int j0 = 0, o = 0; j0 < n; j0 += width, o += k * width) {
       int w = Math.min(width, n - j0);
-      for (int d = 0; d < k; d++) {
-        int row = o + d * width;
+      if (transposed) {
+        // Column j0 + t of b is row j0 + t of src: read it along d, write the panel's column t.
         for (int t = 0; t < w; t++) {
-          p[row + t] = transposed ? src[(j0 + t) * k + d] : src[d * n + j0 + t];
+          for (int d = 0, q = (j0 + t) * k; d < k; d++) {
+            p[o + d * width + t] = src[q + d];
+          }
         }
-        for (int t = w; t < width; t++) {
-          p[row + t] = 0f;
+      } else {
+        for (int d = 0; d < k; d++) {
+          System.arraycopy(src, d * n + j0, p, o + d * width, w);
+        }
+      }
+      if (w < width) {
+        for (int d = 0; d < k; d++) {
+          java.util.Arrays.fill(p, o + d * width + w, o + (d + 1) * width, 0f);
         }
       }
     }
