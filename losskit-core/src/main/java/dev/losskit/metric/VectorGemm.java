@@ -149,13 +149,20 @@ final class VectorGemm implements FloatGemm.Kernel {
     } else {
       // Rows of a are columns in memory: read the memory row by row (one row per d), so that the
       // large stride is taken once per d rather than once per element.
+      int full = mc / MR;
       for (int d = 0; d < kc; d++) {
         int src = off + d * step;
-        for (int g = 0, dst = d * MR; g < groups; g++, dst += MR * kc, src += MR * lda) {
-          int h = Math.min(MR, mc - g * MR);
-          for (int t = 0; t < h; t++) {
-            ap[dst + t] = a[src + t * lda];
-          }
+        int dst = d * MR;
+        for (int g = 0; g < full; g++, dst += MR * kc, src += MR * lda) {
+          ap[dst] = a[src];
+          ap[dst + 1] = a[src + lda];
+          ap[dst + 2] = a[src + 2 * lda];
+          ap[dst + 3] = a[src + 3 * lda];
+          ap[dst + 4] = a[src + 4 * lda];
+          ap[dst + 5] = a[src + 5 * lda];
+        }
+        for (int t = 0; t < mc - full * MR; t++) {
+          ap[dst + t] = a[src + t * lda];
         }
       }
     }
