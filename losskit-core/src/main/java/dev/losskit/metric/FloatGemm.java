@@ -53,6 +53,30 @@ final class FloatGemm {
       float[] bp = pack(b, k, n, false, panelWidth(), null);
       multiplyPacked(a, 0, k, 1, m, k, bp, n, c, 0, n);
     }
+
+    /**
+     * The largest of {@code x[from..to)} ({@code from < to}), NaN if any is NaN: the shift of a
+     * softmax row.
+     */
+    default float max(float[] x, int from, int to) {
+      float m = x[from];
+      for (int i = from + 1; i < to; i++) {
+        m = Math.max(m, x[i]);
+      }
+      return m;
+    }
+
+    /**
+     * The sum of {@code x[from..to)}: in double here; a kernel may add a few dozen terms in float
+     * before it goes to double.
+     */
+    default double sum(float[] x, int from, int to) {
+      double e = 0;
+      for (int i = from; i < to; i++) {
+        e += x[i];
+      }
+      return e;
+    }
   }
 
   static final Kernel SCALAR = new ScalarKernel();
@@ -104,13 +128,21 @@ final class FloatGemm {
     float[] p = dst != null && dst.length >= size ? dst : new float[size];
     for (int j0 = 0, o = 0; j0 < n; j0 += width, o += k * width) {
       int w = Math.min(width, n - j0);
-      for (int d = 0; d < k; d++) {
-        int row = o + d * width;
+      if (transposed) {
+        // Column j0 + t of b is row j0 + t of src: read it along d, write the panel's column t.
         for (int t = 0; t < w; t++) {
-          p[row + t] = transposed ? src[(j0 + t) * k + d] : src[d * n + j0 + t];
+          for (int d = 0, q = (j0 + t) * k; d < k; d++) {
+            p[o + d * width + t] = src[q + d];
+          }
         }
-        for (int t = w; t < width; t++) {
-          p[row + t] = 0f;
+      } else {
+        for (int d = 0; d < k; d++) {
+          System.arraycopy(src, d * n + j0, p, o + d * width, w);
+        }
+      }
+      if (w < width) {
+        for (int d = 0; d < k; d++) {
+          java.util.Arrays.fill(p, o + d * width + w, o + (d + 1) * width, 0f);
         }
       }
     }

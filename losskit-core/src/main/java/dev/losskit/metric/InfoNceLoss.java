@@ -41,10 +41,10 @@ import java.util.function.IntConsumer;
  * FloatGemm}: packed, register-tiled, vectorized), computed in blocks of rows; each block's
  * log-sum-exp and gradient coefficients {@code dL/ds} follow at once, while it is in cache, and so
  * does that block's {@code dL/da} (a product with {@code b}). {@code dL/db} is a product with the
- * transpose of the coefficients (strips of their columns), after all blocks. Above a size the
- * blocks run on the common fork-join pool; the loss is summed in block order, so the result does
- * not depend on the number of threads. The matrix and the other arrays of a call are kept per
- * thread for the next call.
+ * transpose of the coefficients (read by columns as the kernel packs them), after all blocks. Above
+ * a size the blocks run on the common fork-join pool; the loss is summed in block order, so the
+ * result does not depend on the number of threads. The matrix and the other arrays of a call are
+ * kept per thread for the next call.
  *
  * <p>Equals {@code F.cross_entropy(F.normalize(a) @ F.normalize(b).T / tau, arange(N))}; there is
  * no PyTorch loss of that name.
@@ -161,8 +161,11 @@ public final class InfoNceLoss extends AbstractLoss {
     int blocks = (n + BLOCK - 1) / BLOCK;
     double[] partial = new double[blocks];
     boolean split = splits(n, dim);
+    // b-hat packed too when dL/da is wanted: each block's dL/da is a product with it.
+    float[] bp = ga == null ? null : FloatGemm.pack(bh, n, dim, false, w, t.packedRows);
     // Rows of s: the product, then at once, while the block is in cache, the row log-sum-exp and
-    // (with gradients) the coefficients dL/ds; then dL/da for those rows, which needs no other row.
+    // (with gradients) the coefficients dL/ds; then dL/da for those rows, which needs no other row
+    // and reads the block from cache rather than memory.
     forEachBlock(
         blocks,
         split,
@@ -170,37 +173,26 @@ public final class InfoNceLoss extends AbstractLoss {
           int i0 = blk * BLOCK;
           int i1 = Math.min(n, i0 + BLOCK);
           kernel.multiplyPacked(ah, i0 * dim, dim, 1, i1 - i0, dim, packed, n, s, i0 * n, n);
-          partial[blk] = softmaxRows(s, n, i0, i1, values, anyGrad, scale);
+          partial[blk] = softmaxRows(kernel, s, n, i0, i1, values, anyGrad, scale);
+          if (ga != null) {
+            kernel.multiplyPacked(s, i0 * n, n, 1, i1 - i0, n, bp, dim, t.u, i0 * dim, dim);
+            project(t.u, ah, t.na, i0, i1, dim, ga);
+          }
         });
     double sum = 0;
     for (double p : partial) {
       sum += p; // in block order: the same value for any number of threads
     }
-    if (ga != null) {
-      float[] bp = FloatGemm.pack(bh, n, dim, false, w, t.packed);
-      forEachBlock(
-          blocks,
-          split,
-          blk -> {
-            int i0 = blk * BLOCK;
-            int i1 = Math.min(n, i0 + BLOCK);
-            kernel.multiplyPacked(s, i0 * n, n, 1, i1 - i0, n, bp, dim, t.u, i0 * dim, dim);
-            project(t.u, ah, t.na, i0, i1, dim, ga);
-          });
-    }
     if (gb != null) {
-      float[] ap = FloatGemm.pack(ah, n, dim, false, w, t.packed);
+      float[] ap = FloatGemm.pack(ah, n, dim, false, w, t.packedRows);
       forEachBlock(
           blocks,
           split,
           blk -> {
             int i0 = blk * BLOCK;
             int i1 = Math.min(n, i0 + BLOCK);
-            // Rows i0..i1 of s^T are columns i0..i1 of s, copied as one contiguous strip: read in
-            // place, a column's stride of a power of two would put every step in one cache set.
-            int m = i1 - i0;
-            float[] strip = columns(s, n, i0, m);
-            kernel.multiplyPacked(strip, 0, 1, m, m, n, ap, dim, t.u, i0 * dim, dim);
+            // Rows i0..i1 of s^T are columns i0..i1 of s: the kernel packs them as it reads them.
+            kernel.multiplyPacked(s, i0, 1, n, i1 - i0, n, ap, dim, t.u, i0 * dim, dim);
             project(t.u, bh, t.nb, i0, i1, dim, gb);
           });
     }
@@ -213,26 +205,27 @@ public final class InfoNceLoss extends AbstractLoss {
    * dL/ds_ij} times {@code scale}.
    */
   private double softmaxRows(
-      float[] s, int n, int i0, int i1, float[] values, boolean grads, double scale) {
+      FloatGemm.Kernel kernel,
+      float[] s,
+      int n,
+      int i0,
+      int i1,
+      float[] values,
+      boolean grads,
+      double scale) {
     double inv = 1 / temperature;
     float finv = (float) inv;
     double c = scale * inv;
     double sum = 0;
     for (int i = i0; i < i1; i++) {
       int row = i * n;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int j = 0; j < n; j++) {
-        max = Math.max(max, s[row + j]);
-      }
+      float max = kernel.max(s, row, row + n);
       float sii = s[row + i];
       for (int j = 0; j < n; j++) {
         s[row + j] = (s[row + j] - max) * finv;
       }
       BulkExp.expInPlace(s, row, row + n); // kept for the gradient
-      double e = 0;
-      for (int j = 0; j < n; j++) {
-        e += s[row + j];
-      }
+      double e = kernel.sum(s, row, row + n);
       double l = Math.log(e) - (sii - max) * inv;
       sum += l;
       if (values != null) {
@@ -247,25 +240,6 @@ public final class InfoNceLoss extends AbstractLoss {
       }
     }
     return sum;
-  }
-
-  /** Per thread: columns of the coefficient matrix for one block of rows of {@code dL/db}. */
-  private static final ThreadLocal<float[]> STRIP = new ThreadLocal<>();
-
-  /**
-   * Columns {@code j0..j0+m} of the {@code n} by {@code n} matrix {@code s}, row after row, in this
-   * thread's strip array.
-   */
-  private static float[] columns(float[] s, int n, int j0, int m) {
-    float[] strip = STRIP.get();
-    if (strip == null || strip.length < n * m) {
-      strip = new float[n * BLOCK];
-      STRIP.set(strip);
-    }
-    for (int d = 0; d < n; d++) {
-      System.arraycopy(s, d * n + j0, strip, d * m, m);
-    }
-    return strip;
   }
 
   /**
@@ -344,7 +318,8 @@ public final class InfoNceLoss extends AbstractLoss {
     final int width;
     final float[] s;
     final float[] u;
-    final float[] packed;
+    final float[] packed; // b-hat^T (dim by n)
+    final float[] packedRows; // b-hat, then a-hat (n by dim)
 
     private Scratch(int n, int dim, int width) {
       this.width = width;
@@ -354,10 +329,8 @@ public final class InfoNceLoss extends AbstractLoss {
       nb = new double[n];
       s = new float[n * n];
       u = new float[n * dim];
-      // The largest of the three packings: b-hat^T (dim by n), b-hat and a-hat (n by dim).
-      packed =
-          new float
-              [Math.max(FloatGemm.packedSize(dim, n, width), FloatGemm.packedSize(n, dim, width))];
+      packed = new float[FloatGemm.packedSize(dim, n, width)];
+      packedRows = new float[FloatGemm.packedSize(n, dim, width)];
     }
 
     private boolean fits(int n, int dim, int width) {
@@ -383,11 +356,7 @@ public final class InfoNceLoss extends AbstractLoss {
   private static void normalize(float[] x, int rows, int dim, float[] out, double[] norms) {
     for (int i = 0; i < rows; i++) {
       int o = i * dim;
-      double q = 0;
-      for (int k = o; k < o + dim; k++) {
-        q += (double) x[k] * x[k];
-      }
-      double nrm = Math.sqrt(q);
+      double nrm = Math.sqrt(dot(x, x, o, o + dim));
       norms[i] = nrm;
       double inv = 1 / Math.max(nrm, CosineMatrix.EPS);
       for (int k = o; k < o + dim; k++) {
@@ -406,12 +375,10 @@ public final class InfoNceLoss extends AbstractLoss {
       int o = i * dim;
       double nrm = nx[i];
       if (nrm >= CosineMatrix.EPS) {
-        double proj = 0;
+        double proj = dot(xh, u, o, o + dim);
+        double inv = 1 / nrm;
         for (int d = o; d < o + dim; d++) {
-          proj += (double) xh[d] * u[d];
-        }
-        for (int d = o; d < o + dim; d++) {
-          g[d] = (float) ((u[d] - xh[d] * proj) / nrm);
+          g[d] = (float) ((u[d] - xh[d] * proj) * inv);
         }
       } else {
         for (int d = o; d < o + dim; d++) {
@@ -419,5 +386,27 @@ public final class InfoNceLoss extends AbstractLoss {
         }
       }
     }
+  }
+
+  /**
+   * {@code <x, y>} over {@code from..to} in double, in four independent sums so that the adds do
+   * not wait on each other.
+   */
+  private static double dot(float[] x, float[] y, int from, int to) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int k = from;
+    for (; k + 3 < to; k += 4) {
+      s0 += (double) x[k] * y[k];
+      s1 += (double) x[k + 1] * y[k + 1];
+      s2 += (double) x[k + 2] * y[k + 2];
+      s3 += (double) x[k + 3] * y[k + 3];
+    }
+    for (; k < to; k++) {
+      s0 += (double) x[k] * y[k];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 }
