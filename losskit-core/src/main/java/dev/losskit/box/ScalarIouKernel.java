@@ -135,7 +135,7 @@ final class ScalarIouKernel implements IouKernel {
         g3 += (dy - dch * (1 - a3)) * rc2;
       }
       if (aspect) {
-        double diff = angle(tw, th) - angle(pw, ph);
+        double diff = angleBetween(tw, th, pw, ph);
         double v = K4 * diff * diff;
         double alpha = frozenAlpha != null ? frozenAlpha[i] : v / (1 - iou + v + alphaEps);
         loss += alpha * v;
@@ -222,7 +222,7 @@ final class ScalarIouKernel implements IouKernel {
     double ih = Math.min(p[3], t[3]) - Math.max(p[1], t[1]);
     double inter = iw > 0 && ih > 0 ? iw * ih : 0;
     double iou = inter * (1 / (pw * ph + tw * th - inter + eps));
-    double diff = angle(tw, th) - angle(pw, ph);
+    double diff = angleBetween(tw, th, pw, ph);
     double v = K4 * diff * diff;
     return v / (1 - iou + v + alphaEps);
   }
@@ -248,6 +248,25 @@ final class ScalarIouKernel implements IouKernel {
 
   static final double PIO4 = 0.7853981633974483;
   static final double MOREBITS = 6.123233995736765886130E-17;
+
+  /**
+   * {@code atan2(tw, th) - atan2(pw, ph)} for non-negative sides, the angle between the diagonals
+   * of the two boxes, from one atan: that of the second diagonal in the frame of the first. A box
+   * of zero width and height has angle 0, as atan2(0, 0) gives; so has the diagonal (0, 1) that
+   * stands in for it.
+   */
+  static double angleBetween(double tw, double th, double pw, double ph) {
+    if (tw == 0 && th == 0) {
+      th = 1;
+    }
+    if (pw == 0 && ph == 0) {
+      ph = 1;
+    }
+    // |t| |p| sin and |t| |p| cos of the difference; the cosine is not negative.
+    double y = tw * ph - pw * th;
+    double x = tw * pw + th * ph;
+    return Math.copySign(angle(Math.abs(y), x), y);
+  }
 
   /**
    * atan2(w, h) for {@code w, h >= 0}: the angle of the box's diagonal, pi/2 for a zero height and

@@ -33,11 +33,16 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorIouKernel implements IouKernel {
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
 
-  /** Pairs per block: the block's columns (13 of them) stay in the first-level cache. */
+  /** Pairs per block: the block's columns (15 of them) stay in the first-level cache. */
   private static final int BLOCK = 256;
 
-  /** Columns: pred corners 0-3, target corners 4-7, gradient 8-11, loss 12. */
-  private static final int COLUMNS = 13;
+  /** Columns: pred corners 0-3, target corners 4-7, gradient 8-11, loss 12, IoU 13, angle 14. */
+  private static final int COLUMNS = 15;
+
+  private static final int G = 8 * BLOCK;
+  private static final int LOSS = 12 * BLOCK;
+  private static final int IOU = 13 * BLOCK;
+  private static final int ANGLE = 14 * BLOCK;
 
   private static final ThreadLocal<double[]> SCRATCH =
       ThreadLocal.withInitial(() -> new double[COLUMNS * BLOCK]);
@@ -76,6 +81,17 @@ final class VectorIouKernel implements IouKernel {
       load(format, target, s, 4 * BLOCK, start, m);
       for (int b = 0; b < m; b += lanes) {
         pairs(terms, eps, alphaEps, s, b);
+      }
+      // CIoU's aspect term in passes of its own: with it, one method would exceed what the
+      // compiler inlines (NodeCountInliningCutoff), and vectors that cross a call it does not
+      // inline are boxed.
+      if (terms == Terms.CIOU) {
+        for (int b = 0; b < m; b += lanes) {
+          aspectAngle(s, b);
+        }
+        for (int b = 0; b < m; b += lanes) {
+          aspectTerm(alphaEps, s, b);
+        }
       }
       for (int b = 0; b < m; b++) {
         double l = s[12 * BLOCK + b];
@@ -215,21 +231,6 @@ final class VectorIouKernel implements IouKernel {
       g2 = g2.add(dx.sub(dcw.mul(e2)).mul(rc2));
       g3 = g3.add(dy.sub(dch.mul(e3)).mul(rc2));
     }
-    if (terms == Terms.CIOU) {
-      DoubleVector diff = angle(tw, th).sub(angle(pw, ph));
-      DoubleVector v = diff.mul(diff).mul(K4);
-      DoubleVector alpha = v.div(one.sub(iou).add(v).add(alphaEps));
-      loss = loss.add(alpha.mul(v));
-      DoubleVector r2 = pw.mul(pw).add(ph.mul(ph));
-      DoubleVector sv =
-          zero.blend(alpha.mul(diff).mul(2 * K4).div(r2), r2.compare(VectorOperators.GT, 0));
-      DoubleVector sph = sv.mul(ph);
-      DoubleVector spw = sv.mul(pw);
-      g0 = g0.add(sph);
-      g1 = g1.sub(spw);
-      g2 = g2.sub(sph);
-      g3 = g3.add(spw);
-    }
     if (terms == Terms.EIOU) {
       DoubleVector rw = pw.sub(tw);
       DoubleVector rh = ph.sub(th);
@@ -252,23 +253,65 @@ final class VectorIouKernel implements IouKernel {
     g2.intoArray(s, 10 * BLOCK + b);
     g3.intoArray(s, 11 * BLOCK + b);
     loss.intoArray(s, 12 * BLOCK + b);
+    if (terms == Terms.CIOU) {
+      iou.intoArray(s, IOU + b);
+    }
   }
 
-  /** {@link ScalarIouKernel#angle} in lanes: atan2(w, h) for w, h >= 0. */
-  private static DoubleVector angle(DoubleVector w, DoubleVector h) {
-    VectorMask<Double> big = w.compare(VectorOperators.GT, h.mul(T3P8));
-    VectorMask<Double> mid = w.compare(VectorOperators.GT, h.mul(0.66)).andNot(big);
-    DoubleVector num = w.blend(w.sub(h), mid).blend(h.neg(), big);
-    DoubleVector den = h.blend(w.add(h), mid).blend(w, big);
+  /**
+   * CIoU's angle between the diagonals, ScalarIouKernel's angleBetween and angle written out in
+   * lanes, into the angle column.
+   */
+  private static void aspectAngle(double[] s, int b) {
     DoubleVector zero = DoubleVector.zero(D);
-    // Only w = h = 0 has den = 0 (and num = 0): its angle is 0, as atan2(0, 0).
+    DoubleVector pw = col(s, 2, b).sub(col(s, 0, b));
+    DoubleVector ph = col(s, 3, b).sub(col(s, 1, b));
+    DoubleVector tw = col(s, 6, b).sub(col(s, 4, b));
+    DoubleVector th = col(s, 7, b).sub(col(s, 5, b));
+    // A box of zero width and height has angle 0: the diagonal (0, 1) stands in for it.
+    DoubleVector th1 = th.blend(1, tw.add(th).compare(VectorOperators.EQ, 0));
+    DoubleVector ph1 = ph.blend(1, pw.add(ph).compare(VectorOperators.EQ, 0));
+    DoubleVector sin = tw.mul(ph1).sub(pw.mul(th1));
+    DoubleVector w = sin.abs();
+    DoubleVector h = tw.mul(pw).add(th1.mul(ph1));
+    VectorMask<Double> big = w.compare(VectorOperators.GT, h.mul(T3P8));
+    VectorMask<Double> mid = w.compare(VectorOperators.GT, h.mul(0.66)).and(big.not());
+    DoubleVector num = w.blend(w.sub(h), mid).blend(h.neg(), big);
+    // Only sin = cos = 0 would give den = 0, which the stand-in diagonals rule out; kept finite.
+    DoubleVector den = h.blend(w.add(h), mid).blend(w, big);
     den = den.blend(1, den.compare(VectorOperators.EQ, 0));
-    DoubleVector base = zero.blend(PIO4, mid).blend(PIO2, big);
-    DoubleVector more = zero.blend(0.5 * MOREBITS, mid).blend(MOREBITS, big);
     DoubleVector x = num.div(den);
     DoubleVector z = x.mul(x);
     DoubleVector pz = z.mul(P0).add(P1).mul(z).add(P2).mul(z).add(P3).mul(z).add(P4);
     DoubleVector qz = z.add(Q0).mul(z).add(Q1).mul(z).add(Q2).mul(z).add(Q3).mul(z).add(Q4);
-    return base.add(x.mul(z.mul(pz).div(qz)).add(x).add(more));
+    DoubleVector base = zero.blend(PIO4 + 0.5 * MOREBITS, mid).blend(PIO2 + MOREBITS, big);
+    DoubleVector atan = base.add(x.mul(z.mul(pz).div(qz)).add(x));
+    atan.blend(atan.neg(), sin.compare(VectorOperators.LT, 0)).intoArray(s, ANGLE + b);
+  }
+
+  /** CIoU's alpha v and its gradient with alpha held, from the angle and IoU columns. */
+  private static void aspectTerm(double alphaEps, double[] s, int b) {
+    DoubleVector zero = DoubleVector.zero(D);
+    DoubleVector pw = col(s, 2, b).sub(col(s, 0, b));
+    DoubleVector ph = col(s, 3, b).sub(col(s, 1, b));
+    DoubleVector diff = DoubleVector.fromArray(D, s, ANGLE + b);
+    DoubleVector v = diff.mul(diff).mul(K4);
+    DoubleVector iou = DoubleVector.fromArray(D, s, IOU + b);
+    DoubleVector alpha = v.div(v.sub(iou).add(1 + alphaEps));
+    DoubleVector.fromArray(D, s, LOSS + b).add(alpha.mul(v)).intoArray(s, LOSS + b);
+    // dv/dpw = -2 K4 diff ph / r2, dv/dph = 2 K4 diff pw / r2; 0 for a pred of zero size.
+    DoubleVector r2 = pw.mul(pw).add(ph.mul(ph));
+    DoubleVector sv =
+        zero.blend(alpha.mul(diff).mul(2 * K4).div(r2), r2.compare(VectorOperators.GT, 0));
+    DoubleVector sph = sv.mul(ph);
+    DoubleVector spw = sv.mul(pw);
+    DoubleVector.fromArray(D, s, G + b).add(sph).intoArray(s, G + b);
+    DoubleVector.fromArray(D, s, G + BLOCK + b).sub(spw).intoArray(s, G + BLOCK + b);
+    DoubleVector.fromArray(D, s, G + 2 * BLOCK + b).sub(sph).intoArray(s, G + 2 * BLOCK + b);
+    DoubleVector.fromArray(D, s, G + 3 * BLOCK + b).add(spw).intoArray(s, G + 3 * BLOCK + b);
+  }
+
+  private static DoubleVector col(double[] s, int column, int b) {
+    return DoubleVector.fromArray(D, s, column * BLOCK + b);
   }
 }

@@ -281,6 +281,35 @@ class IouKernelTest {
     }
   }
 
+  /** The angle between two boxes' diagonals, from one atan, is the difference of two atan2s. */
+  @Test
+  void angleBetweenIsTheDifferenceOfAtan2s() {
+    double[] sides = {0, 1e-30, 1e-7, 0.3, 0.66, 1, 2.4142, 7, 1e7, 1e30};
+    for (double tw : sides) {
+      for (double th : sides) {
+        for (double pw : sides) {
+          for (double ph : sides) {
+            double want = Math.atan2(tw, th) - Math.atan2(pw, ph);
+            assertEquals(
+                want,
+                ScalarIouKernel.angleBetween(tw, th, pw, ph),
+                2e-15,
+                tw + ", " + th + " / " + pw + ", " + ph);
+          }
+        }
+      }
+    }
+    SplittableRandom r = new SplittableRandom(10);
+    for (int i = 0; i < 100_000; i++) {
+      double tw = Math.exp(10 * r.nextGaussian());
+      double th = Math.exp(10 * r.nextGaussian());
+      double pw = tw * Math.exp(0.01 * r.nextGaussian());
+      double ph = th * Math.exp(0.01 * r.nextGaussian());
+      double want = Math.atan2(tw, th) - Math.atan2(pw, ph);
+      assertEquals(want, ScalarIouKernel.angleBetween(tw, th, pw, ph), 2e-15);
+    }
+  }
+
   private static double[] doubles(Tensor t) {
     double[] d = new double[t.size()];
     for (int i = 0; i < d.length; i++) {
