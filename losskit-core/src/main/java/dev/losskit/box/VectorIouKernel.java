@@ -33,7 +33,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorIouKernel implements IouKernel {
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
 
-  /** Pairs per block: the block's columns (15 of them) stay in the first-level cache. */
+  /** Pairs per block: the block's 15 columns (30 KB) stay in the first-level cache. */
   private static final int BLOCK = 256;
 
   /** Columns: pred corners 0-3, target corners 4-7, gradient 8-11, loss 12, IoU 13, angle 14. */
