@@ -84,7 +84,7 @@ public final class CiouLoss extends IouFamilyLoss {
   }
 
   private CiouLoss(Params p, double[] frozen) {
-    super(SPEC, p);
+    super(SPEC, p, IouKernel.Terms.CIOU);
     this.frozen = frozen;
   }
 
@@ -96,28 +96,24 @@ public final class CiouLoss extends IouFamilyLoss {
     Tensor[] in = {at[0], at[1]};
     check(in);
     Boxes.Format f = Boxes.format(params());
-    Boxes.Pair pair = new Boxes.Pair(false);
     double[] alphas = new double[in[0].size() / f.width];
+    double[] p = new double[4];
+    double[] t = new double[4];
     for (int i = 0; i < alphas.length; i++) {
-      pair.load(f, in[0].data(), in[1].data(), i);
-      double iou = pair.iou(DIOU_EPS);
-      double v = pair.aspect();
-      alphas[i] = v / (1 - iou + v + eps);
+      Boxes.corners(f, in[0].data(), i, p);
+      Boxes.corners(f, in[1].data(), i, t);
+      alphas[i] = ScalarIouKernel.ciouAlpha(p, t, DIOU_EPS, eps);
     }
     return new CiouLoss(params(), alphas);
   }
 
   @Override
-  double box(Boxes.Pair pair, double[] grad) {
-    double iou = pair.iou(DIOU_EPS);
-    double d = pair.distance(DIOU_EPS);
-    double v = pair.aspect();
-    double alpha = frozen != null ? frozen[pair.index] : v / (1 - iou + v + eps);
-    if (grad != null) {
-      for (int k = 0; k < 4; k++) {
-        grad[k] = -pair.dIou[k] + pair.dDistance[k] + alpha * pair.dAspect[k];
-      }
-    }
-    return 1 - iou + d + alpha * v;
+  double termEps() {
+    return DIOU_EPS;
+  }
+
+  @Override
+  double[] frozenAlpha() {
+    return frozen;
   }
 }

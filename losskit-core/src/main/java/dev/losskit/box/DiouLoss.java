@@ -60,18 +60,6 @@ public final class DiouLoss extends IouFamilyLoss {
           .build(DiouLoss::new);
 
   private DiouLoss(Params p) {
-    super(SPEC, p);
-  }
-
-  @Override
-  double box(Boxes.Pair pair, double[] grad) {
-    double iou = pair.iou(eps);
-    double d = pair.distance(eps);
-    if (grad != null) {
-      for (int k = 0; k < 4; k++) {
-        grad[k] = -pair.dIou[k] + pair.dDistance[k];
-      }
-    }
-    return 1 - iou + d;
+    super(SPEC, p, IouKernel.Terms.DIOU);
   }
 }

@@ -58,19 +58,6 @@ public final class EiouLoss extends IouFamilyLoss {
           .build(EiouLoss::new);
 
   private EiouLoss(Params p) {
-    super(SPEC, p);
-  }
-
-  @Override
-  double box(Boxes.Pair pair, double[] grad) {
-    double iou = pair.iou(eps);
-    double d = pair.distance(eps);
-    double s = pair.size(eps);
-    if (grad != null) {
-      for (int k = 0; k < 4; k++) {
-        grad[k] = -pair.dIou[k] + pair.dDistance[k] + pair.dSize[k];
-      }
-    }
-    return 1 - iou + d + s;
+    super(SPEC, p, IouKernel.Terms.EIOU);
   }
 }

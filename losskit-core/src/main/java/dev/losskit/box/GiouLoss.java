@@ -63,18 +63,6 @@ public final class GiouLoss extends IouFamilyLoss {
           .build(GiouLoss::new);
 
   private GiouLoss(Params p) {
-    super(SPEC, p);
-  }
-
-  @Override
-  double box(Boxes.Pair pair, double[] grad) {
-    double iou = pair.iou(eps);
-    double e = pair.enclosure(eps);
-    if (grad != null) {
-      for (int k = 0; k < 4; k++) {
-        grad[k] = -pair.dIou[k] + pair.dEnclosure[k];
-      }
-    }
-    return 1 - iou + e;
+    super(SPEC, p, IouKernel.Terms.GIOU);
   }
 }

@@ -3,30 +3,37 @@ package dev.losskit.box;
 import dev.losskit.AbstractLoss;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Tensor;
 
 /**
- * The kernel shared by the IoU family: checks the boxes, walks the pairs, and lets each loss
- * combine the terms of {@link Boxes.Pair} into its value and its gradient with respect to the pred
- * corners; the chain rule back to the chosen format is {@link Boxes#writeCornerGrad}.
+ * What the IoU family shares: the box checks and one fused kernel ({@link IouKernel}) that computes
+ * every pair's value and gradient in one pass; each loss says which terms it adds to {@code 1 -
+ * IoU}. Pairs are independent, so large batches are split across cores.
  */
-abstract class IouFamilyLoss extends AbstractLoss {
+abstract class IouFamilyLoss extends AbstractLoss implements SplittableLoss {
   private final Boxes.Format format;
+  private final IouKernel.Terms terms;
 
   /** The {@code eps} parameter. */
   protected final double eps;
 
-  IouFamilyLoss(LossSpec spec, Params p) {
+  IouFamilyLoss(LossSpec spec, Params p, IouKernel.Terms terms) {
     super(spec, p);
     this.format = Boxes.format(p);
+    this.terms = terms;
     this.eps = p.real("eps");
   }
 
-  /**
-   * The loss of the loaded pair; when {@code grad} is not null, also its gradient with respect to
-   * the pred corners {@code (x1, y1, x2, y2)}, written into {@code grad}.
-   */
-  abstract double box(Boxes.Pair pair, double[] grad);
+  /** The eps of the IoU, enclosure, distance and size terms: the parameter, unless fixed. */
+  double termEps() {
+    return eps;
+  }
+
+  /** CIoU's alpha per box when held fixed; null: computed from the boxes. */
+  double[] frozenAlpha() {
+    return null;
+  }
 
   @Override
   public final int[] check(Tensor[] in) {
@@ -35,24 +42,27 @@ abstract class IouFamilyLoss extends AbstractLoss {
 
   @Override
   public final double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] p = in[0].data();
-    float[] t = in[1].data();
-    float[] g = grads == null ? null : grads[0];
-    Boxes.Pair pair = new Boxes.Pair(g != null);
-    double[] d = g == null ? null : new double[4];
-    int n = p.length / format.width;
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      pair.load(format, p, t, i);
-      double l = box(pair, d);
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-      if (g != null) {
-        Boxes.writeCornerGrad(format, d, g, i, scale);
-      }
-    }
-    return sum;
+    return computeRange(in, values, grads, scale, 0, in[0].size() / format.width);
+  }
+
+  @Override
+  public final double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
+    double[] frozen = frozenAlpha();
+    // Frozen alphas are for gradient checks, not for speed: the scalar kernel reads them.
+    IouKernel kernel = frozen == null ? IouKernel.selected() : ScalarIouKernel.INSTANCE;
+    return kernel.compute(
+        terms,
+        format,
+        termEps(),
+        eps,
+        in[0].data(),
+        in[1].data(),
+        frozen,
+        values,
+        grads == null ? null : grads[0],
+        scale,
+        from,
+        to);
   }
 }

@@ -57,17 +57,6 @@ public final class IouLoss extends IouFamilyLoss {
           .build(IouLoss::new);
 
   private IouLoss(Params p) {
-    super(SPEC, p);
-  }
-
-  @Override
-  double box(Boxes.Pair pair, double[] grad) {
-    double iou = pair.iou(eps);
-    if (grad != null) {
-      for (int k = 0; k < 4; k++) {
-        grad[k] = 0 - pair.dIou[k];
-      }
-    }
-    return 1 - iou;
+    super(SPEC, p, IouKernel.Terms.IOU);
   }
 }
