@@ -35,6 +35,10 @@ import dev.losskit.internal.vectorization.Vectorization;
  * <p>Parameters: {@code margin} (1), {@code power} (1 or 2). A violation exactly at the kink
  * ({@code z_c = 0}) contributes nothing, to the value or to the gradient.
  *
+ * <p>Numerics: the Vector API kernel forms {@code z_c} in float, as PyTorch does (accurate relative
+ * to the scores), and recomputes in double a row whose float sum overflows; the scalar kernel works
+ * in double. Sums over rows are in double.
+ *
  * <p>Equals {@code torch.nn.functional.multi_margin_loss(pred, target, p=power, margin=margin,
  * weight=weight)}.
  *

@@ -28,8 +28,10 @@ import dev.losskit.internal.vectorization.Vectorization;
  * shape (elementwise), finite. Gradients for {@code x1} and {@code x2}. The unreduced loss has the
  * shape of {@code x1}; {@code mean} divides by the number of elements.
  *
- * <p>Numerics: exact. At the kink ({@code -y (x1 - x2) + margin = 0}) the gradient is that of the
- * active side, as PyTorch's {@code clamp_min} gives it.
+ * <p>Numerics: the Vector API kernel forms {@code y (x2 - x1) + margin} in float, as PyTorch does
+ * (accurate relative to the scores), the scalar kernel in double; sums are in double. At the kink
+ * ({@code -y (x1 - x2) + margin = 0}) the gradient is that of the active side, as PyTorch's {@code
+ * clamp_min} gives it.
  *
  * <p>Equals {@code torch.nn.functional.margin_ranking_loss(x1, x2, label, margin=margin)}.
  *
