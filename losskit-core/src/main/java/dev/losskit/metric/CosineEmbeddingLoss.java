@@ -181,11 +181,28 @@ public final class CosineEmbeddingLoss extends AbstractLoss implements Splittabl
     return sum;
   }
 
-  /** {@code g[k] = a other[k] - b self[k]} over the row at {@code o}. */
+  /**
+   * {@code g[k] = a other[k] - b self[k]} over the row at {@code o}: in float when both
+   * coefficients are zero or normal floats (each term then keeps float's relative precision, as in
+   * PyTorch), in double otherwise (rows of norm beyond about 1e19, whose coefficients underflow).
+   */
   private static void gradientRow(
       float[] g, float[] other, float[] self, int o, int dim, double a, double b) {
-    for (int k = o; k < o + dim; k++) {
-      g[k] = (float) (a * other[k] - b * self[k]);
+    if (normalOrZero(a) && normalOrZero(b)) {
+      float fa = (float) a;
+      float fb = (float) b;
+      for (int k = o; k < o + dim; k++) {
+        g[k] = fa * other[k] - fb * self[k];
+      }
+    } else {
+      for (int k = o; k < o + dim; k++) {
+        g[k] = (float) (a * other[k] - b * self[k]);
+      }
     }
+  }
+
+  private static boolean normalOrZero(double v) {
+    double m = Math.abs(v);
+    return m == 0 || (m >= Float.MIN_NORMAL && m <= Float.MAX_VALUE);
   }
 }
