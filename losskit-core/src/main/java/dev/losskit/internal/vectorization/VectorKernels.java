@@ -685,9 +685,12 @@ final class VectorKernels implements Kernels {
   private static final FloatVector LANE = FloatVector.zero(S).addIndex(1);
 
   /**
-   * Each row in float lanes, the label's lane masked out, and the scalar kernel on the last {@code
-   * classes mod L} classes. A row whose sum is not finite in float (violations beyond about 1e19
-   * squared, or 3e38) is recomputed by the scalar kernel in double.
+   * Each row in float lanes, the label's lane masked out. The last {@code classes mod L} classes
+   * come from one more vector ending at the row's end: it overlaps the last full one, so only its
+   * fresh lanes are summed, and its gradient lanes are written first for the full ones to overwrite
+   * with the same values. Fewer classes than lanes take the scalar kernel. A row whose sum is not
+   * finite in float (violations beyond about 1e19 squared, or 3e38) is recomputed by the scalar
+   * kernel in double.
    */
   @Override
   public double multiMargin(
@@ -706,6 +709,8 @@ final class VectorKernels implements Kernels {
     if (bound == 0) {
       return SCALAR.multiMargin(p, y, w, classes, margin, squared, values, g, scale, from, to);
     }
+    int tail = classes - L;
+    VectorMask<Float> fresh = LANE.compare(VectorOperators.GE, (float) (bound - tail));
     float m = (float) margin;
     double sum = 0;
     for (int i = from; i < to; i++) {
@@ -717,10 +722,26 @@ final class VectorKernels implements Kernels {
       FloatVector acc = FloatVector.zero(S);
       FloatVector lin = FloatVector.zero(S);
       int active = 0;
-      int c = 0;
-      for (; c < bound; c += L) {
-        FloatVector v =
-            load(p, base + c).add(shift).max(0f).blend(0f, LANE.eq((float) (label - c)));
+      if (bound < classes) {
+        FloatVector v = violations(p, base + tail, shift, label - tail);
+        FloatVector counted = v.blend(0f, fresh.not());
+        if (squared) {
+          acc = counted.mul(counted);
+          lin = counted;
+          if (g != null) {
+            v.mul(2 * f).intoArray(g, base + tail);
+          }
+        } else {
+          acc = counted;
+          VectorMask<Float> on = v.compare(VectorOperators.GT, 0f);
+          active = on.and(fresh).trueCount();
+          if (g != null) {
+            FloatVector.zero(S).blend(f, on).intoArray(g, base + tail);
+          }
+        }
+      }
+      for (int c = 0; c < bound; c += L) {
+        FloatVector v = violations(p, base + c, shift, label - c);
         if (squared) {
           acc = acc.add(v.mul(v));
           lin = lin.add(v);
@@ -739,15 +760,6 @@ final class VectorKernels implements Kernels {
       float a = acc.reduceLanes(ADD);
       // The derivative's sum: f times the active classes (power 1) or 2 f times the violations.
       float gy = squared ? 2 * f * lin.reduceLanes(ADD) : f * active;
-      for (; c < classes; c++) {
-        float v = c == label ? 0f : Math.max(shift + p[base + c], 0f);
-        float d = squared ? 2 * f * v : (v > 0 ? f : 0f);
-        a += squared ? v * v : v;
-        gy += d;
-        if (g != null) {
-          g[base + c] = d;
-        }
-      }
       double l;
       if (Float.isFinite(a) && Float.isFinite(gy)) {
         if (g != null) {
@@ -763,5 +775,13 @@ final class VectorKernels implements Kernels {
       sum += l;
     }
     return sum;
+  }
+
+  /**
+   * max(0, z) for the L classes from {@code offset}, {@code z = shift + pred}, and 0 in lane {@code
+   * labelLane} (the true class; no lane when outside [0, L)).
+   */
+  private static FloatVector violations(float[] p, int offset, float shift, int labelLane) {
+    return load(p, offset).add(shift).max(0f).blend(0f, LANE.eq((float) labelLane));
   }
 }
