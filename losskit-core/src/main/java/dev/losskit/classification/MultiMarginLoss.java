@@ -8,10 +8,12 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Vectorization;
 
 /**
  * Multi-class margin loss: every wrong class whose score comes within {@code margin} of the true
@@ -33,13 +35,17 @@ import dev.losskit.internal.Samples;
  * <p>Parameters: {@code margin} (1), {@code power} (1 or 2). A violation exactly at the kink
  * ({@code z_c = 0}) contributes nothing, to the value or to the gradient.
  *
+ * <p>Numerics: the Vector API kernel forms {@code z_c} in float, as PyTorch does (accurate relative
+ * to the scores), and recomputes in double a row whose float sum overflows; the scalar kernel works
+ * in double. Sums over rows are in double.
+ *
  * <p>Equals {@code torch.nn.functional.multi_margin_loss(pred, target, p=power, margin=margin,
  * weight=weight)}.
  *
  * @see <a href="https://www.esann.org/sites/default/files/proceedings/legacy/es1999-461.pdf">Weston
  *     and Watkins (1999), Support vector machines for multi-class pattern recognition</a>
  */
-public final class MultiMarginLoss extends AbstractLoss {
+public final class MultiMarginLoss extends AbstractLoss implements SplittableLoss {
   /** Classes of the sampled inputs. */
   private static final int SAMPLE_CLASSES = 4;
 
@@ -155,42 +161,26 @@ public final class MultiMarginLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] p = in[0].data();
-    float[] y = in[1].data();
+    return computeRange(in, values, grads, scale, 0, in[1].size());
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] w = in[2] == null ? null : in[2].data();
-    int classes = in[0].dim(-1);
     float[] g = grads == null ? null : grads[0];
-    double sum = 0;
-    for (int i = 0; i < y.length; i++) {
-      int base = i * classes;
-      int label = (int) y[i];
-      double py = p[base + label];
-      double factor = (w == null ? 1.0 : w[label]) / classes;
-      double acc = 0;
-      double gy = 0;
-      for (int c = 0; c < classes; c++) {
-        double d = 0;
-        if (c != label) {
-          double z = margin - py + p[base + c];
-          if (z > 0) {
-            acc += squared ? z * z : z;
-            d = factor * (squared ? 2 * z : 1) * scale;
-          }
-        }
-        if (g != null) {
-          g[base + c] = (float) d;
-        }
-        gy += d;
-      }
-      if (g != null) {
-        g[base + label] = (float) -gy;
-      }
-      double l = factor * acc;
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-    }
-    return sum;
+    return Vectorization.kernels()
+        .multiMargin(
+            in[0].data(),
+            in[1].data(),
+            w,
+            in[0].dim(-1),
+            margin,
+            squared,
+            values,
+            g,
+            scale,
+            from,
+            to);
   }
 }

@@ -6,11 +6,14 @@ import dev.losskit.InputDomain;
 import dev.losskit.LossSpec;
 import dev.losskit.Params;
 import dev.losskit.Shapes;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Numerics;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Kernels;
+import dev.losskit.internal.vectorization.Vectorization;
 
 /**
  * Multi-label soft-margin loss: one independent logistic loss per class, averaged over the classes
@@ -37,7 +40,7 @@ import dev.losskit.internal.Samples;
  * @see <a href="https://doi.org/10.1109/TKDE.2013.39">Zhang and Zhou (2014), A review on
  *     multi-label learning algorithms</a>
  */
-public final class MultilabelSoftMarginLoss extends AbstractLoss {
+public final class MultilabelSoftMarginLoss extends AbstractLoss implements SplittableLoss {
   /** Classes of the sampled inputs. */
   private static final int SAMPLE_CLASSES = 6;
 
@@ -101,26 +104,53 @@ public final class MultilabelSoftMarginLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
+    return computeRange(in, values, grads, scale, 0, in[0].rank() == 2 ? in[0].dim(0) : 1);
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] x = in[0].data();
     float[] t = in[1].data();
-    float[] w = in[2] == null ? null : in[2].data();
     int classes = in[0].dim(-1);
-    int n = in[0].rank() == 2 ? in[0].dim(0) : 1;
     float[] g = grads == null ? null : grads[0];
+    if (classes == 0) {
+      if (values != null) {
+        java.util.Arrays.fill(values, from, to, 0f);
+      }
+      return 0;
+    }
+    if (in[2] == null) {
+      // Unweighted, each sample's loss is the mean of bce-with-logits over its classes: one kernel
+      // call over the whole range, or one per row when the per-sample values are wanted.
+      Kernels k = Vectorization.kernels();
+      double c = scale / classes;
+      if (values == null) {
+        return k.bceWithLogits(x, t, null, g, c, from * classes, to * classes) / classes;
+      }
+      double sum = 0;
+      for (int i = from; i < to; i++) {
+        double l = k.bceWithLogits(x, t, null, g, c, i * classes, (i + 1) * classes) / classes;
+        values[i] = (float) l;
+        sum += l;
+      }
+      return sum;
+    }
+    float[] w = in[2].data();
     double sum = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < to; i++) {
       int base = i * classes;
       double acc = 0;
       for (int c = 0; c < classes; c++) {
         double xc = x[base + c];
         double tc = t[base + c];
-        double wc = w == null ? 1.0 : w[c];
+        double wc = w[c];
         acc += wc * (tc * Numerics.softplus(-xc) + (1 - tc) * Numerics.softplus(xc));
         if (g != null) {
           g[base + c] = (float) (wc / classes * (Numerics.sigmoid(xc) - tc) * scale);
         }
       }
-      double l = classes > 0 ? acc / classes : 0;
+      double l = acc / classes;
       sum += l;
       if (values != null) {
         values[i] = (float) l;

@@ -92,23 +92,24 @@ public final class SoftMarginLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] p = in[0].data();
-    float[] t = in[1].data();
     float[] g = grads == null ? null : grads[0];
-    double wPos = 1;
-    double wNeg = 1;
-    if (balance) {
-      int positives = 0;
-      for (int i = 0; i < t.length; i++) {
-        if (t[i] > 0) {
-          positives++;
-        }
+    return balance
+        ? balanced(in[0].data(), in[1].data(), values, g, scale)
+        : SignTargets.bceWithLogits(in[0].data(), in[1].data(), values, g, scale, 0, in[0].size());
+  }
+
+  /** The class-balanced loss: per-label weights from the label counts of the whole input. */
+  private static double balanced(float[] p, float[] t, float[] values, float[] g, double scale) {
+    int positives = 0;
+    for (int i = 0; i < t.length; i++) {
+      if (t[i] > 0) {
+        positives++;
       }
-      int negatives = t.length - positives;
-      int groups = (positives > 0 ? 1 : 0) + (negatives > 0 ? 1 : 0);
-      wPos = positives > 0 ? (double) t.length / ((double) groups * positives) : 0;
-      wNeg = negatives > 0 ? (double) t.length / ((double) groups * negatives) : 0;
     }
+    int negatives = t.length - positives;
+    int groups = (positives > 0 ? 1 : 0) + (negatives > 0 ? 1 : 0);
+    double wPos = positives > 0 ? (double) t.length / ((double) groups * positives) : 0;
+    double wNeg = negatives > 0 ? (double) t.length / ((double) groups * negatives) : 0;
     double sum = 0;
     for (int i = 0; i < p.length; i++) {
       boolean positive = t[i] > 0;

@@ -7,6 +7,7 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
@@ -38,7 +39,7 @@ import dev.losskit.internal.Samples;
  *
  * @see <a href="https://arxiv.org/abs/2504.04242">Elharrouss et al. (2025)</a>
  */
-public final class CosineEmbeddingLoss extends AbstractLoss {
+public final class CosineEmbeddingLoss extends AbstractLoss implements SplittableLoss {
   /** Added to each squared norm, as in PyTorch. */
   private static final double EPSILON = 1e-12;
 
@@ -103,26 +104,53 @@ public final class CosineEmbeddingLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
+    return computeRange(in, values, grads, scale, 0, in[0].dim(0));
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] x1 = in[0].data();
     float[] x2 = in[1].data();
     float[] y = in[2].data();
-    int n = in[0].dim(0);
     int dim = in[0].dim(1);
     float[] g1 = grads == null ? null : grads[0];
     float[] g2 = grads == null ? null : grads[1];
     double sum = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < to; i++) {
       int o = i * dim;
-      double prod = 0;
-      double m1 = EPSILON;
-      double m2 = EPSILON;
-      for (int k = o; k < o + dim; k++) {
+      // <x1, x2>, |x1|^2 and |x2|^2 in double, with two interleaved partial sums each: independent
+      // additions that the JIT may not reorder on its own.
+      double p0 = 0;
+      double p1 = 0;
+      double a0 = 0;
+      double a1 = 0;
+      double b0 = 0;
+      double b1 = 0;
+      int k = o;
+      int end = o + dim;
+      for (; k + 1 < end; k += 2) {
+        double u0 = x1[k];
+        double v0 = x2[k];
+        double u1 = x1[k + 1];
+        double v1 = x2[k + 1];
+        p0 += u0 * v0;
+        p1 += u1 * v1;
+        a0 += u0 * u0;
+        a1 += u1 * u1;
+        b0 += v0 * v0;
+        b1 += v1 * v1;
+      }
+      if (k < end) {
         double u = x1[k];
         double v = x2[k];
-        prod += u * v;
-        m1 += u * u;
-        m2 += v * v;
+        p0 += u * v;
+        a0 += u * u;
+        b0 += v * v;
       }
+      double prod = p0 + p1;
+      double m1 = (a0 + a1) + EPSILON;
+      double m2 = (b0 + b1) + EPSILON;
       double den = Math.sqrt(m1 * m2);
       double c = prod / den;
       double l;
@@ -139,18 +167,42 @@ public final class CosineEmbeddingLoss extends AbstractLoss {
       if (values != null) {
         values[i] = (float) l;
       }
-      if (g1 != null || g2 != null) {
-        dc *= scale;
-        for (int k = o; k < o + dim; k++) {
-          if (g1 != null) {
-            g1[k] = (float) (dc * (x2[k] / den - c * x1[k] / m1));
-          }
-          if (g2 != null) {
-            g2[k] = (float) (dc * (x1[k] / den - c * x2[k] / m2));
-          }
-        }
+      // dl/dx1 = dc (x2 / den - c x1 / m1): two coefficients per row, then a plain loop over the
+      // row that the JIT vectorizes.
+      dc *= scale;
+      double a = dc / den;
+      if (g1 != null) {
+        gradientRow(g1, x2, x1, o, dim, a, dc * c / m1);
+      }
+      if (g2 != null) {
+        gradientRow(g2, x1, x2, o, dim, a, dc * c / m2);
       }
     }
     return sum;
+  }
+
+  /**
+   * {@code g[k] = a other[k] - b self[k]} over the row at {@code o}: in float when both
+   * coefficients are zero or normal floats (each term then keeps float's relative precision, as in
+   * PyTorch), in double otherwise (rows of norm beyond about 1e19, whose coefficients underflow).
+   */
+  private static void gradientRow(
+      float[] g, float[] other, float[] self, int o, int dim, double a, double b) {
+    if (normalOrZero(a) && normalOrZero(b)) {
+      float fa = (float) a;
+      float fb = (float) b;
+      for (int k = o; k < o + dim; k++) {
+        g[k] = fa * other[k] - fb * self[k];
+      }
+    } else {
+      for (int k = o; k < o + dim; k++) {
+        g[k] = (float) (a * other[k] - b * self[k]);
+      }
+    }
+  }
+
+  private static boolean normalOrZero(double v) {
+    double m = Math.abs(v);
+    return m == 0 || (m >= Float.MIN_NORMAL && m <= Float.MAX_VALUE);
   }
 }

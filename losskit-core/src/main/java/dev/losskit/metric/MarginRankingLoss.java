@@ -7,11 +7,13 @@ import dev.losskit.LossSpec;
 import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Vectorization;
 
 /**
  * Margin ranking loss: a hinge on the score difference of two items, asking the one the label
@@ -26,14 +28,16 @@ import dev.losskit.internal.Samples;
  * shape (elementwise), finite. Gradients for {@code x1} and {@code x2}. The unreduced loss has the
  * shape of {@code x1}; {@code mean} divides by the number of elements.
  *
- * <p>Numerics: exact. At the kink ({@code -y (x1 - x2) + margin = 0}) the gradient is that of the
- * active side, as PyTorch's {@code clamp_min} gives it.
+ * <p>Numerics: the Vector API kernel forms {@code y (x2 - x1) + margin} in float, as PyTorch does
+ * (accurate relative to the scores), the scalar kernel in double; sums are in double. At the kink
+ * ({@code -y (x1 - x2) + margin = 0}) the gradient is that of the active side, as PyTorch's {@code
+ * clamp_min} gives it.
  *
  * <p>Equals {@code torch.nn.functional.margin_ranking_loss(x1, x2, label, margin=margin)}.
  *
  * @see <a href="https://doi.org/10.1049/cp:19991091">Herbrich, Graepel and Obermayer (1999)</a>
  */
-public final class MarginRankingLoss extends AbstractLoss {
+public final class MarginRankingLoss extends AbstractLoss implements SplittableLoss {
   public static final LossSpec SPEC =
       LossSpec.builder("margin-ranking", Family.METRIC)
           .name("Margin ranking")
@@ -91,27 +95,16 @@ public final class MarginRankingLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] x1 = in[0].data();
-    float[] x2 = in[1].data();
-    float[] y = in[2].data();
+    return computeRange(in, values, grads, scale, 0, in[0].size());
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] g1 = grads == null ? null : grads[0];
     float[] g2 = grads == null ? null : grads[1];
-    double sum = 0;
-    for (int i = 0; i < x1.length; i++) {
-      double z = -y[i] * ((double) x1[i] - x2[i]) + margin;
-      double l = Math.max(z, 0);
-      sum += l;
-      if (values != null) {
-        values[i] = (float) l;
-      }
-      double g = z >= 0 ? y[i] * scale : 0;
-      if (g1 != null) {
-        g1[i] = (float) -g;
-      }
-      if (g2 != null) {
-        g2[i] = (float) g;
-      }
-    }
-    return sum;
+    return Vectorization.kernels()
+        .marginRanking(
+            in[0].data(), in[1].data(), in[2].data(), margin, values, g1, g2, scale, from, to);
   }
 }

@@ -143,8 +143,14 @@ class MultilabelSoftMarginLossTest extends LossContractTest {
       assertClose(s / classes, ours.values().data()[i], 1e-6, 0, "sample " + i);
     }
     for (int k = 0; k < t.size(); k++) {
+      // Both through float kernels: sigmoid(x) - 1 for x well above 0 keeps the float rounding of
+      // sigmoid(x) (about 6e-8) as an absolute error.
       assertClose(
-          soft.grad(0).data()[k] / classes, ours.grad(0).data()[k], 1e-6, 1e-9, "gradient " + k);
+          soft.grad(0).data()[k] / classes,
+          ours.grad(0).data()[k],
+          1e-6,
+          2e-7 / classes,
+          "gradient " + k);
     }
   }
 

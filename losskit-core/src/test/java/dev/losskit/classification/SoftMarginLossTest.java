@@ -143,8 +143,9 @@ class SoftMarginLossTest extends LossContractTest {
         1e-9,
         0,
         "balanced sum");
+    // The plain loss runs on the float lanes of the bce-with-logits kernel: float-accurate.
     assertClose(
-        (posSum + negSum) / y.length, loss(false).value(pred, target), 1e-9, 0, "plain mean");
+        (posSum + negSum) / y.length, loss(false).value(pred, target), 1e-6, 0, "plain mean");
   }
 
   @Test

@@ -139,4 +139,43 @@ public interface Kernels {
    * so it is one pass with no early exit; a caller that needs the offending index rescans.
    */
   boolean allWithin(float[] x, float lo, float hi, boolean abs);
+
+  /**
+   * margin-ranking: {@code max(0, y (x2 - x1) + margin)} with labels {@code y} in {-1, +1}; the
+   * derivative {@code y} with respect to {@code x2} and {@code -y} with respect to {@code x1} where
+   * the hinge is active ({@code >= 0}, the kink included), else 0. {@code grad1} and {@code grad2}
+   * may each be null.
+   */
+  double marginRanking(
+      float[] x1,
+      float[] x2,
+      float[] y,
+      double margin,
+      float[] values,
+      float[] grad1,
+      float[] grad2,
+      double scale,
+      int from,
+      int to);
+
+  /**
+   * multi-margin over the rows {@code [from, to)} of {@code pred (N, classes)}: row {@code i} with
+   * true class {@code y = target[i]} has {@code l = w_y / classes sum_{c != y} max(0, margin -
+   * pred_y + pred_c)^power} ({@code w_y = 1} when {@code weight} is null, power 2 when {@code
+   * squared}); its gradient row is {@code scale w_y / classes power max(0, z_c)^(power - 1)} for
+   * {@code c != y} with {@code z_c > 0} (else 0) and minus their sum at {@code y}. Returns the sum
+   * of the rows' values; {@code values} has one entry per row.
+   */
+  double multiMargin(
+      float[] pred,
+      float[] target,
+      float[] weight,
+      int classes,
+      double margin,
+      boolean squared,
+      float[] values,
+      float[] grad,
+      double scale,
+      int from,
+      int to);
 }

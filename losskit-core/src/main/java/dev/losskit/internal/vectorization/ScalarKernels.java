@@ -379,4 +379,89 @@ public final class ScalarKernels implements Kernels {
     }
     return inside;
   }
+
+  @Override
+  public double marginRanking(
+      float[] x1,
+      float[] x2,
+      float[] y,
+      double margin,
+      float[] values,
+      float[] g1,
+      float[] g2,
+      double scale,
+      int from,
+      int to) {
+    double sum = 0;
+    for (int i = from; i < to; i++) {
+      double z = y[i] * ((double) x2[i] - x1[i]) + margin;
+      double l = Math.max(z, 0);
+      sum += l;
+      if (values != null) {
+        values[i] = (float) l;
+      }
+      float d = z >= 0 ? (float) (y[i] * scale) : 0f;
+      if (g1 != null) {
+        g1[i] = -d;
+      }
+      if (g2 != null) {
+        g2[i] = d;
+      }
+    }
+    return sum;
+  }
+
+  @Override
+  public double multiMargin(
+      float[] p,
+      float[] y,
+      float[] w,
+      int classes,
+      double margin,
+      boolean squared,
+      float[] values,
+      float[] g,
+      double scale,
+      int from,
+      int to) {
+    double sum = 0;
+    for (int i = from; i < to; i++) {
+      int base = i * classes;
+      int label = (int) y[i];
+      double factor = (w == null ? 1.0 : w[label]) / classes;
+      double f = factor * scale;
+      // z_c = margin - pred_y + pred_c, with margin - pred_y taken once per row; the classes
+      // before and after the label as two branch-free loops.
+      double shift = margin - p[base + label];
+      double acc = 0;
+      double gy = 0;
+      for (int part = 0; part < 2; part++) {
+        int end = base + (part == 0 ? label : classes);
+        for (int c = base + (part == 0 ? 0 : label + 1); c < end; c++) {
+          double v = Math.max(shift + p[c], 0);
+          double d;
+          if (squared) {
+            acc += v * v;
+            d = f * (2 * v);
+          } else {
+            acc += v;
+            d = v > 0 ? f : 0;
+          }
+          if (g != null) {
+            g[c] = (float) d;
+          }
+          gy += d;
+        }
+      }
+      if (g != null) {
+        g[base + label] = (float) -gy;
+      }
+      double l = factor * acc;
+      sum += l;
+      if (values != null) {
+        values[i] = (float) l;
+      }
+    }
+    return sum;
+  }
 }

@@ -636,4 +636,152 @@ final class VectorKernels implements Kernels {
     }
     return min.reduceLanes(VectorOperators.MIN) >= lo && max.reduceLanes(VectorOperators.MAX) <= hi;
   }
+
+  @Override
+  public double marginRanking(
+      float[] x1,
+      float[] x2,
+      float[] y,
+      double margin,
+      float[] values,
+      float[] g1,
+      float[] g2,
+      double scale,
+      int from,
+      int to) {
+    float m = (float) margin;
+    float c = (float) scale;
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      DoubleVector acc = DoubleVector.zero(D);
+      for (int i = start; i < end; i += L) {
+        FloatVector yv = load(y, i);
+        FloatVector z = load(x2, i).sub(load(x1, i)).mul(yv).add(m);
+        FloatVector l = z.max(0f);
+        acc = accumulate(acc, l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+        FloatVector d = yv.mul(c).blend(0f, z.lt(0f));
+        if (g1 != null) {
+          d.neg().intoArray(g1, i);
+        }
+        if (g2 != null) {
+          d.intoArray(g2, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum +=
+          Double.isFinite(s)
+              ? s
+              : SCALAR.marginRanking(x1, x2, y, margin, values, g1, g2, scale, start, end);
+    }
+    return sum + SCALAR.marginRanking(x1, x2, y, margin, values, g1, g2, scale, bound, to);
+  }
+
+  /** Lane indices 0, 1, ..., L - 1 as floats, to find the label's lane in a row. */
+  private static final FloatVector LANE = FloatVector.zero(S).addIndex(1);
+
+  /**
+   * Each row in float lanes, the label's lane masked out. The last {@code classes mod L} classes
+   * come from one more vector ending at the row's end: it overlaps the last full one, so only its
+   * fresh lanes are summed, and its gradient lanes are written first for the full ones to overwrite
+   * with the same values. Fewer classes than lanes take the scalar kernel. A row whose sum is not
+   * finite in float (violations beyond about 1e19 squared, or 3e38) is recomputed by the scalar
+   * kernel in double.
+   */
+  @Override
+  public double multiMargin(
+      float[] p,
+      float[] y,
+      float[] w,
+      int classes,
+      double margin,
+      boolean squared,
+      float[] values,
+      float[] g,
+      double scale,
+      int from,
+      int to) {
+    int bound = S.loopBound(classes);
+    if (bound == 0) {
+      return SCALAR.multiMargin(p, y, w, classes, margin, squared, values, g, scale, from, to);
+    }
+    int tail = classes - L;
+    VectorMask<Float> fresh = LANE.compare(VectorOperators.GE, (float) (bound - tail));
+    float m = (float) margin;
+    double sum = 0;
+    for (int i = from; i < to; i++) {
+      int base = i * classes;
+      int label = (int) y[i];
+      double factor = (w == null ? 1.0 : w[label]) / classes;
+      float f = (float) (factor * scale);
+      float shift = m - p[base + label];
+      FloatVector acc = FloatVector.zero(S);
+      FloatVector lin = FloatVector.zero(S);
+      int active = 0;
+      if (bound < classes) {
+        FloatVector v = violations(p, base + tail, shift, label - tail);
+        FloatVector counted = v.blend(0f, fresh.not());
+        if (squared) {
+          acc = counted.mul(counted);
+          lin = counted;
+          if (g != null) {
+            v.mul(2 * f).intoArray(g, base + tail);
+          }
+        } else {
+          acc = counted;
+          VectorMask<Float> on = v.compare(VectorOperators.GT, 0f);
+          active = on.and(fresh).trueCount();
+          if (g != null) {
+            FloatVector.zero(S).blend(f, on).intoArray(g, base + tail);
+          }
+        }
+      }
+      for (int c = 0; c < bound; c += L) {
+        FloatVector v = violations(p, base + c, shift, label - c);
+        if (squared) {
+          acc = acc.add(v.mul(v));
+          lin = lin.add(v);
+          if (g != null) {
+            v.mul(2 * f).intoArray(g, base + c);
+          }
+        } else {
+          acc = acc.add(v);
+          VectorMask<Float> on = v.compare(VectorOperators.GT, 0f);
+          active += on.trueCount();
+          if (g != null) {
+            FloatVector.zero(S).blend(f, on).intoArray(g, base + c);
+          }
+        }
+      }
+      float a = acc.reduceLanes(ADD);
+      // The derivative's sum: f times the active classes (power 1) or 2 f times the violations.
+      float gy = squared ? 2 * f * lin.reduceLanes(ADD) : f * active;
+      double l;
+      if (Float.isFinite(a) && Float.isFinite(gy)) {
+        if (g != null) {
+          g[base + label] = -gy;
+        }
+        l = factor * a;
+        if (values != null) {
+          values[i] = (float) l;
+        }
+      } else {
+        l = SCALAR.multiMargin(p, y, w, classes, margin, squared, values, g, scale, i, i + 1);
+      }
+      sum += l;
+    }
+    return sum;
+  }
+
+  /**
+   * max(0, z) for the L classes from {@code offset}, {@code z = shift + pred}, and 0 in lane {@code
+   * labelLane} (the true class; no lane when outside [0, L)).
+   */
+  private static FloatVector violations(float[] p, int offset, float shift, int labelLane) {
+    return load(p, offset).add(shift).max(0f).blend(0f, LANE.eq((float) labelLane));
+  }
 }
