@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * extreme logits, against {@link SegOracle} and central differences of it.
  */
 class RegionKernelTest {
-  private static final int[] SIZES = {0, 1, 7, 8, 9, 31, 1003};
+  /** Odd sizes around the lane count, the block of 4 vectors and the chunk of 2048 (AVX2). */
+  private static final int[] SIZES = {0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 1003, 2048, 5003};
 
   /** Logits at and beyond the range where the sigmoid saturates in float. */
   private static final float[] EXTREME_LOGITS = {100, -100, 1e30f, -1e30f, 0, 20, -20, 88, -88};
