@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.losskit.Catalog;
 import dev.losskit.LossSpec;
 import dev.losskit.Tensor;
+import dev.losskit.internal.vectorization.Vectorization;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +43,14 @@ class RegionKernelTest {
     // Surefire runs with the Vector API module: the vector path must be the one tested here.
     assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
     assertEquals(2, paths().size(), "vector region kernel could not be loaded");
-    assertEquals(paths().get(1).getClass(), RegionKernel.selected().getClass());
+  }
+
+  @Test
+  void selectedKernelFollowsTheVectorSwitch() {
+    // -Dlosskit.vector=false (or no module) selects the scalar loops, else the vector ones.
+    boolean scalar = Vectorization.kernels() == Vectorization.scalar();
+    RegionKernel expected = scalar ? RegionKernel.SCALAR : RegionKernel.vector();
+    assertEquals(expected.getClass(), RegionKernel.selected().getClass());
   }
 
   @Test
