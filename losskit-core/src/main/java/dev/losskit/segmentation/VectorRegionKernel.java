@@ -10,9 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The region kernel on the Vector API: probabilities, sigmoid and gradient in float lanes of the
  * widest species the CPU has; sums in float lanes over short blocks, then in double, so that their
- * relative error stays below 1e-6 at any plane size. The tail shorter than one vector goes to the
- * scalar loops. Loaded only by {@link RegionKernel#vector()}, reflectively, when the JVM has the
- * module.
+ * relative error stays below 1e-6 at any plane size. The tail of a plane (shorter than a block for
+ * the sums, than a vector for the gradient) goes to the scalar loops. Loaded only by {@link
+ * RegionKernel#vector()}, reflectively, when the JVM has the module.
  */
 final class VectorRegionKernel implements RegionKernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
