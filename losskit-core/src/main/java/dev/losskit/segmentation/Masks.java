@@ -11,6 +11,7 @@ import dev.losskit.Shapes;
 import dev.losskit.Tensor;
 import dev.losskit.internal.Numerics;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Vectorization;
 import java.util.SplittableRandom;
 
 /**
@@ -44,6 +45,12 @@ import java.util.SplittableRandom;
  * element, {@code dL/dp = dL/dI t + dL/dP + 2 dL/dQ p}, then applies the chain rule of the sigmoid
  * or softmax. The kernel allocates a few arrays of size groups x classes per call and nothing per
  * element.
+ *
+ * <p>With a floating target and no softmax (binary masks, or several classes with one-hot or soft
+ * targets), every (image, class) plane is a contiguous run of {@code spatial} elements of pred and
+ * target: both passes then run plane by plane in a {@link RegionKernel} (float lanes when the
+ * Vector API is there), a group's second pass right after its first. Class indices and softmax take
+ * the per-pixel loops, with one exponential per element and pass.
  */
 final class Masks {
   /** The per-class loss of a region loss, from the class's sums. */
@@ -190,6 +197,10 @@ final class Masks {
   /** Throws unless every value of {@code pred} is a probability. */
   static void requireProbabilities(Tensor pred) {
     float[] x = pred.data();
+    if (Vectorization.kernels().allWithin(x, 0f, 1f, false)) {
+      return;
+    }
+    // Something is outside: find the first offending element for the message.
     for (int i = 0; i < x.length; i++) {
       if (!(x[i] >= 0 && x[i] <= 1)) {
         throw new IllegalArgumentException(
@@ -259,6 +270,13 @@ final class Masks {
     float[] t = target.data();
     int groups = perImage ? batch : 1;
     double[] stats = new double[Math.max(1, groups * classes * STATS)];
+    double[] coef = grad == null ? null : new double[Math.max(1, groups * classes * 3)];
+    float[] w = classWeight == null ? null : classWeight.data();
+    double[] d = new double[3];
+    if (!indices && !softmax) {
+      return regionPlanes(f, x, t, w, perImage, values, grad, scale, stats, coef, d);
+    }
+    double[] probs = new double[classes];
     for (int n = 0; n < batch; n++) {
       int g = perImage ? n : 0;
       for (int s = 0; s < spatial; s++) {
@@ -270,11 +288,10 @@ final class Masks {
           }
           label = (int) y;
         }
-        double lse = softmax ? Numerics.logSumExp(x, predIndex(n, 0, s), spatial, classes) : 0;
+        probabilities(x, n, s, probs);
         for (int c = 0; c < classes; c++) {
-          int i = predIndex(n, c, s);
-          double p = probability(x[i], lse);
-          double tc = indices ? (label == c ? 1 : 0) : t[i];
+          double p = probs[c];
+          double tc = indices ? (label == c ? 1 : 0) : t[predIndex(n, c, s)];
           int o = (g * classes + c) * STATS;
           stats[o] += p * tc;
           stats[o + 1] += p;
@@ -284,40 +301,99 @@ final class Masks {
         }
       }
     }
-    float[] w = classWeight == null ? null : classWeight.data();
-    double wsum = 0;
-    for (int c = 0; c < classes; c++) {
-      wsum += w == null ? 1 : w[c];
-    }
-    double[] d = new double[3];
-    double[] coef = grad == null ? null : new double[Math.max(1, groups * classes * 3)];
     double total = 0;
     for (int g = 0; g < groups; g++) {
-      double loss = 0;
-      for (int c = 0; c < classes; c++) {
-        int o = (g * classes + c) * STATS;
-        double wc = (w == null ? 1 : w[c]) / wsum;
-        d[0] = 0;
-        d[1] = 0;
-        d[2] = 0;
-        double l = f.classLoss(stats[o], stats[o + 1], stats[o + 2], stats[o + 3], stats[o + 4], d);
-        loss += wc * l;
-        if (coef != null) {
-          int k = (g * classes + c) * 3;
-          coef[k] = scale * wc * d[0];
-          coef[k + 1] = scale * wc * d[1];
-          coef[k + 2] = scale * wc * 2 * d[2];
-        }
-      }
-      if (values != null) {
-        values[g] = (float) loss;
-      }
-      total += loss;
+      total += groupLoss(f, g, stats, w, values, coef, scale, d);
     }
     if (grad != null) {
       regionGradient(coef, x, t, ignoring, ignoreIndex, perImage, grad);
     }
     return total;
+  }
+
+  /**
+   * The region kernel where every (image, class) plane is a contiguous run of pred with its
+   * floating target at the same indices (no class indices, no softmax): both passes run plane by
+   * plane in the selected {@link RegionKernel}, group after group, so that a group's second pass
+   * finds its planes still in cache.
+   */
+  private double regionPlanes(
+      Region f,
+      float[] x,
+      float[] t,
+      float[] w,
+      boolean perImage,
+      float[] values,
+      float[] grad,
+      double scale,
+      double[] stats,
+      double[] coef,
+      double[] d) {
+    RegionKernel k = RegionKernel.selected();
+    int groups = perImage ? batch : 1;
+    double total = 0;
+    for (int g = 0; g < groups; g++) {
+      int first = perImage ? g : 0;
+      int last = perImage ? g + 1 : batch;
+      for (int n = first; n < last; n++) {
+        for (int c = 0; c < classes; c++) {
+          int from = predIndex(n, c, 0);
+          k.sums(x, t, from, from + spatial, sigmoid, stats, (g * classes + c) * STATS);
+        }
+      }
+      total += groupLoss(f, g, stats, w, values, coef, scale, d);
+      if (grad == null) {
+        continue;
+      }
+      for (int n = first; n < last; n++) {
+        for (int c = 0; c < classes; c++) {
+          int from = predIndex(n, c, 0);
+          int o = (g * classes + c) * 3;
+          k.gradient(x, t, from, from + spatial, sigmoid, coef[o], coef[o + 1], coef[o + 2], grad);
+        }
+      }
+    }
+    return total;
+  }
+
+  /**
+   * The loss of group {@code g} from its sums, written to {@code values[g]} when {@code values} is
+   * not null; with {@code coef}, also the group's scaled gradient coefficients per class: {@code
+   * dL/dp = coef[0] t + coef[1] + coef[2] p}. {@code d} is scratch of 3 doubles.
+   */
+  private double groupLoss(
+      Region f,
+      int g,
+      double[] stats,
+      float[] w,
+      float[] values,
+      double[] coef,
+      double scale,
+      double[] d) {
+    double wsum = 0;
+    for (int c = 0; c < classes; c++) {
+      wsum += w == null ? 1 : w[c];
+    }
+    double loss = 0;
+    for (int c = 0; c < classes; c++) {
+      int o = (g * classes + c) * STATS;
+      double wc = (w == null ? 1 : w[c]) / wsum;
+      d[0] = 0;
+      d[1] = 0;
+      d[2] = 0;
+      double l = f.classLoss(stats[o], stats[o + 1], stats[o + 2], stats[o + 3], stats[o + 4], d);
+      loss += wc * l;
+      if (coef != null) {
+        int k = (g * classes + c) * 3;
+        coef[k] = scale * wc * d[0];
+        coef[k + 1] = scale * wc * d[1];
+        coef[k + 2] = scale * wc * 2 * d[2];
+      }
+    }
+    if (values != null) {
+      values[g] = (float) loss;
+    }
+    return loss;
   }
 
   private void regionGradient(
@@ -328,6 +404,8 @@ final class Masks {
       long ignoreIndex,
       boolean perImage,
       float[] grad) {
+    double[] probs = new double[classes];
+    double[] dprobs = new double[classes];
     for (int n = 0; n < batch; n++) {
       int g = perImage ? n : 0;
       for (int s = 0; s < spatial; s++) {
@@ -343,26 +421,26 @@ final class Masks {
           label = (int) y;
         }
         if (softmax) {
-          double lse = Numerics.logSumExp(x, predIndex(n, 0, s), spatial, classes);
+          probabilities(x, n, s, probs);
           double dot = 0;
           for (int c = 0; c < classes; c++) {
             int i = predIndex(n, c, s);
-            double p = Math.exp(x[i] - lse);
-            dot += p * dprob(coef, g, c, p, indices ? (label == c ? 1 : 0) : t[i]);
+            dprobs[c] = dprob(coef, g, c, probs[c], indices ? (label == c ? 1 : 0) : t[i]);
+            dot += probs[c] * dprobs[c];
           }
           for (int c = 0; c < classes; c++) {
-            int i = predIndex(n, c, s);
-            double p = Math.exp(x[i] - lse);
-            grad[i] =
-                (float) (p * (dprob(coef, g, c, p, indices ? (label == c ? 1 : 0) : t[i]) - dot));
+            grad[predIndex(n, c, s)] = (float) (probs[c] * (dprobs[c] - dot));
           }
         } else {
           for (int c = 0; c < classes; c++) {
             int i = predIndex(n, c, s);
             double tc = indices ? (label == c ? 1 : 0) : t[i];
             if (sigmoid) {
-              double p = Numerics.sigmoid(x[i]);
-              grad[i] = (float) (dprob(coef, g, c, p, tc) * p * Numerics.sigmoid(-x[i]));
+              // p (1 - p) = e / (1 + e)^2 with e = exp(-|x|): one exponential, no cancellation.
+              double e = Math.exp(-Math.abs(x[i]));
+              double inv = 1 / (1 + e);
+              double p = x[i] >= 0 ? inv : e * inv;
+              grad[i] = (float) (dprob(coef, g, c, p, tc) * (e * inv * inv));
             } else {
               grad[i] = (float) dprob(coef, g, c, x[i], tc);
             }
@@ -379,13 +457,30 @@ final class Masks {
   }
 
   /**
-   * The probability of a pred element: itself, its sigmoid, or its softmax given the pixel's lse.
+   * Writes the probabilities of pixel {@code s} of image {@code n} into {@code p[0, classes)}: pred
+   * itself, its sigmoid, or the softmax over classes (one exponential per class).
    */
-  double probability(float xi, double lse) {
+  private void probabilities(float[] x, int n, int s, double[] p) {
+    int base = predIndex(n, 0, s);
     if (softmax) {
-      return Math.exp(xi - lse);
+      double max = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < classes; c++) {
+        max = Math.max(max, x[base + c * spatial]);
+      }
+      double z = 0;
+      for (int c = 0; c < classes; c++) {
+        p[c] = Math.exp(x[base + c * spatial] - max);
+        z += p[c];
+      }
+      for (int c = 0; c < classes; c++) {
+        p[c] /= z;
+      }
+      return;
     }
-    return sigmoid ? Numerics.sigmoid(xi) : xi;
+    for (int c = 0; c < classes; c++) {
+      float xi = x[base + c * spatial];
+      p[c] = sigmoid ? Numerics.sigmoid(xi) : xi;
+    }
   }
 
   /**
