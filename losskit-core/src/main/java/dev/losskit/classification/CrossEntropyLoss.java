@@ -11,9 +11,7 @@ import dev.losskit.Shapes;
 import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
-import dev.losskit.internal.BulkExp;
 import dev.losskit.internal.Samples;
-import java.util.Arrays;
 
 /**
  * Softmax cross-entropy of logits against class indices or class probabilities: the loss of
@@ -193,8 +191,8 @@ public final class CrossEntropyLoss extends AbstractLoss {
         wTotal += w[c];
       }
     }
-    if (g != null && !probabilities && w == null && smoothing == 0 && inner == 1) {
-      return hardTargetRows(x, t, values, g, outer, classes, scale);
+    if (!probabilities && w == null && smoothing == 0 && inner == 1) {
+      return CrossEntropyRows.kernel().rows(x, t, values, g, classes, ignoreIndex, scale, 0, outer);
     }
     double[] q = g == null ? null : new double[classes];
     double sum = 0;
@@ -255,57 +253,5 @@ public final class CrossEntropyLoss extends AbstractLoss {
       }
     }
     return sum;
-  }
-
-  /**
-   * The common case, class-index targets on {@code (N, C)} logits with no weight or smoothing, in
-   * three passes over the gradient array: the shifted logits {@code x - max} of each row, their
-   * exponentials in one vectorized sweep over the whole array, then per row the sum {@code z}, the
-   * loss {@code log z - (x_y - max)} and the gradient {@code scale (e / z - [c = y])}.
-   */
-  private double hardTargetRows(
-      float[] x, float[] t, float[] values, float[] g, int rows, int classes, double scale) {
-    for (int n = 0, base = 0; n < rows; n++, base += classes) {
-      float max = rowMax(x, base, classes);
-      for (int i = base; i < base + classes; i++) {
-        g[i] = x[i] - max;
-      }
-    }
-    BulkExp.expInPlace(g, 0, rows * classes);
-    double sum = 0;
-    for (int n = 0, base = 0; n < rows; n++, base += classes) {
-      int y = (int) t[n];
-      if (y == ignoreIndex) {
-        Arrays.fill(g, base, base + classes, 0f);
-        if (values != null) {
-          values[n] = 0f;
-        }
-        continue;
-      }
-      double z = 0;
-      for (int i = base; i < base + classes; i++) {
-        z += g[i];
-      }
-      // Recomputing the maximum is cheaper than keeping it, and exact.
-      double l = Math.log(z) - ((double) x[base + y] - rowMax(x, base, classes));
-      sum += l;
-      if (values != null) {
-        values[n] = (float) l;
-      }
-      double k = scale / z;
-      for (int i = base; i < base + classes; i++) {
-        g[i] = (float) (k * g[i]);
-      }
-      g[base + y] -= (float) scale;
-    }
-    return sum;
-  }
-
-  private static float rowMax(float[] x, int base, int classes) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (int i = base; i < base + classes; i++) {
-      max = Math.max(max, x[i]);
-    }
-    return max;
   }
 }
