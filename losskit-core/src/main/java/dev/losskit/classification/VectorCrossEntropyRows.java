@@ -29,7 +29,9 @@ final class VectorCrossEntropyRows implements CrossEntropyRows.Kernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
   private static final int L = S.length();
-  private static final int WIDE = Integer.getInteger("ce.wide", L);
+
+  /** Each lane's index. */
+  private static final FloatVector LANE = FloatVector.zero(S).addIndex(1);
 
   /** Logits per block: 4 KB of exponentials, and as much of logits and gradient, fit in L1. */
   private static final int BLOCK = 1024;
@@ -104,7 +106,7 @@ final class VectorCrossEntropyRows implements CrossEntropyRows.Kernel {
     float[] max = s.max;
     double[] z = s.z;
     double[] logZ = s.logZ;
-    if (classes >= WIDE) {
+    if (classes >= L) {
       for (int k = 0; k < rows; k++) {
         int base = (r0 + k) * classes;
         float m = maxWide(x, base, classes);
@@ -153,7 +155,7 @@ final class VectorCrossEntropyRows implements CrossEntropyRows.Kernel {
       }
       if (g != null) {
         float q = (float) (scale / z[k]);
-        if (classes >= WIDE) {
+        if (classes >= L) {
           scaleWide(e, k * classes, g, base, classes, q);
         } else {
           for (int c = 0; c < classes; c++) {
@@ -221,18 +223,15 @@ final class VectorCrossEntropyRows implements CrossEntropyRows.Kernel {
       v0.intoArray(e, to + c);
       a0 = a0.add(v0);
     }
-    float z = a0.add(a1).reduceLanes(VectorOperators.ADD);
     if (c < classes) {
+      // The last vector overlaps the one before: only its lanes from L - (classes - c) on are new.
       int last = classes - L;
-      FloatVector.fromArray(S, x, from + last)
-          .sub(vm)
-          .lanewise(VectorOperators.EXP)
-          .intoArray(e, to + last);
-      for (; c < classes; c++) {
-        z += e[to + c];
-      }
+      FloatVector v =
+          FloatVector.fromArray(S, x, from + last).sub(vm).lanewise(VectorOperators.EXP);
+      v.intoArray(e, to + last);
+      a1 = a1.add(v.blend(0f, LANE.compare(VectorOperators.LT, L - (classes - c))));
     }
-    return z;
+    return a0.add(a1).reduceLanes(VectorOperators.ADD);
   }
 
   private static float sumNarrow(float[] e, int from, int classes) {
