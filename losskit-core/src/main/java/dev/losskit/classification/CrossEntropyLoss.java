@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
@@ -55,7 +56,7 @@ import dev.losskit.internal.Samples;
  *
  * @see <a href="https://arxiv.org/abs/1512.00567">Szegedy et al. (2016), label smoothing</a>
  */
-public final class CrossEntropyLoss extends AbstractLoss {
+public final class CrossEntropyLoss extends AbstractLoss implements SplittableLoss {
   public static final LossSpec SPEC =
       LossSpec.builder("cross-entropy", Family.CLASSIFICATION)
           .name("Cross-entropy")
@@ -174,12 +175,21 @@ public final class CrossEntropyLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
+    int rows = SoftmaxRows.outer(in[0]) * SoftmaxRows.inner(in[0]);
+    return computeRange(in, values, grads, scale, 0, rows);
+  }
+
+  /**
+   * Rows {@code [from, to)}: row {@code n * inner + j} is sample {@code n} at position {@code j}.
+   */
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] x = in[0].data();
     float[] t = in[1].data();
     boolean probabilities = !in[1].isIntegral();
     float[] w = in[2] == null ? null : in[2].data();
     float[] g = grads == null ? null : grads[0];
-    int outer = SoftmaxRows.outer(in[0]);
     int classes = SoftmaxRows.classes(in[0]);
     int inner = SoftmaxRows.inner(in[0]);
     double keep = 1 - smoothing;
@@ -192,64 +202,62 @@ public final class CrossEntropyLoss extends AbstractLoss {
       }
     }
     if (!probabilities && w == null && smoothing == 0 && inner == 1) {
-      return CrossEntropyRows.kernel().rows(x, t, values, g, classes, ignoreIndex, scale, 0, outer);
+      return CrossEntropyRows.kernel().rows(x, t, values, g, classes, ignoreIndex, scale, from, to);
     }
     double[] q = g == null ? null : new double[classes];
     double sum = 0;
-    for (int n = 0; n < outer; n++) {
-      for (int j = 0; j < inner; j++) {
-        int base = n * classes * inner + j;
-        int row = n * inner + j;
-        int y = probabilities ? -1 : (int) t[row];
-        if (!probabilities && y == ignoreIndex) {
-          if (values != null) {
-            values[row] = 0f;
-          }
-          if (g != null) {
-            SoftmaxRows.zeroRow(g, base, inner, classes);
-          }
-          continue;
+    for (int row = from; row < to; row++) {
+      int j = row % inner;
+      int base = (row - j) * classes + j;
+      int y = probabilities ? -1 : (int) t[row];
+      if (!probabilities && y == ignoreIndex) {
+        if (values != null) {
+          values[row] = 0f;
         }
-        double lse = SoftmaxRows.softmaxRow(x, base, inner, classes, q);
-        double l;
-        if (probabilities) {
-          double tw = 0;
-          l = 0;
+        if (g != null) {
+          SoftmaxRows.zeroRow(g, base, inner, classes);
+        }
+        continue;
+      }
+      double lse = SoftmaxRows.softmaxRow(x, base, inner, classes, q);
+      double l;
+      if (probabilities) {
+        double tw = 0;
+        l = 0;
+        for (int c = 0, i = base; c < classes; c++, i += inner) {
+          double wt = (w == null ? 1 : w[c]) * (keep * t[i] + spread);
+          tw += wt;
+          l += wt * (lse - x[i]);
+        }
+        if (g != null) {
           for (int c = 0, i = base; c < classes; c++, i += inner) {
             double wt = (w == null ? 1 : w[c]) * (keep * t[i] + spread);
-            tw += wt;
-            l += wt * (lse - x[i]);
-          }
-          if (g != null) {
-            for (int c = 0, i = base; c < classes; c++, i += inner) {
-              double wt = (w == null ? 1 : w[c]) * (keep * t[i] + spread);
-              g[i] = (float) (scale * (q[c] * tw - wt));
-            }
-          }
-        } else {
-          double wy = w == null ? 1 : w[y];
-          double hard = keep * wy;
-          l = hard * (lse - x[base + y * inner]);
-          if (smoothing > 0) {
-            double smooth = 0;
-            for (int c = 0, i = base; c < classes; c++, i += inner) {
-              smooth += (w == null ? 1 : w[c]) * (lse - x[i]);
-            }
-            l += spread * smooth;
-          }
-          if (g != null) {
-            for (int c = 0, i = base; c < classes; c++, i += inner) {
-              double qc = q[c];
-              double d =
-                  hard * (c == y ? qc - 1 : qc) + spread * (qc * wTotal - (w == null ? 1 : w[c]));
-              g[i] = (float) (scale * d);
-            }
+            g[i] = (float) (scale * (q[c] * tw - wt));
           }
         }
-        sum += l;
-        if (values != null) {
-          values[row] = (float) l;
+      } else {
+        double wy = w == null ? 1 : w[y];
+        double hard = keep * wy;
+        l = hard * (lse - x[base + y * inner]);
+        if (smoothing > 0) {
+          double smooth = 0;
+          for (int c = 0, i = base; c < classes; c++, i += inner) {
+            smooth += (w == null ? 1 : w[c]) * (lse - x[i]);
+          }
+          l += spread * smooth;
         }
+        if (g != null) {
+          for (int c = 0, i = base; c < classes; c++, i += inner) {
+            double qc = q[c];
+            double d =
+                hard * (c == y ? qc - 1 : qc) + spread * (qc * wTotal - (w == null ? 1 : w[c]));
+            g[i] = (float) (scale * d);
+          }
+        }
+      }
+      sum += l;
+      if (values != null) {
+        values[row] = (float) l;
       }
     }
     return sum;
