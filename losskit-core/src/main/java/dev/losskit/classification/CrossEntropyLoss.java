@@ -45,7 +45,9 @@ import dev.losskit.internal.Samples;
  * <p>Numerics: {@code -log q_c = logsumexp(pred) - pred_c}, with the row maximum subtracted before
  * exponentiating, so logits of any finite magnitude give finite values and gradients. One pass per
  * row finds the maximum, one sums the exponentials and one writes the gradient; the class axis of
- * spatial inputs is read with stride {@code d1 ... dk}.
+ * spatial inputs is read with stride {@code d1 ... dk}. The common case, class indices on {@code
+ * (N, C)} logits without weights or smoothing, runs in float vector lanes ({@code
+ * CrossEntropyRows}): float-accurate rather than double.
  *
  * <p>Equals {@code torch.nn.functional.cross_entropy(pred, target, weight=weight,
  * ignore_index=ignore_index, label_smoothing=label_smoothing)} of PyTorch 1.13 in every

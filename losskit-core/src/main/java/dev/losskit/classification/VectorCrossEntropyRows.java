@@ -12,18 +12,19 @@ import jdk.incubator.vector.VectorSpecies;
  * exponentials stay in the L1 cache; per block:
  *
  * <ol>
- *   <li>each row's maximum {@code m}, and its shifted logits {@code x - m} into a scratch array;
- *   <li>{@code exp} lane-wise over the whole block at once (rows of 10 classes fill no vector of
- *       their own), padding lanes included;
- *   <li>each row's sum {@code z}, then {@code log z} lane-wise over the block's rows;
+ *   <li>each row's maximum {@code m} (four lanes of accumulators), then {@code e = exp(x - m)} into
+ *       a scratch array and its sum {@code z} in the same pass; a row's last partial vector
+ *       overlaps the one before it, and a lane mask keeps its repeated lanes out of the sum. Rows
+ *       shorter than a vector are shifted one by one and exponentiated a block at a time (padding
+ *       lanes included, never read);
+ *   <li>{@code log z} in double lanes over the block's rows, instead of a {@link Math#log} per row;
  *   <li>each row's loss {@code log z - (x_y - m)} (summed in double) and gradient {@code scale e /
- *       z}, with the target's entry {@code scale (e_y / z - 1)} computed in double.
+ *       z}, written once, with the target's entry {@code scale (e_y / z - 1)} computed in double.
  * </ol>
  *
- * <p>Rows of at least one vector go through vectors, their last partial vector overlapping the one
- * before it (maxima and copies are idempotent); shorter rows through scalar loops. Results are
- * float-accurate, not bit-identical to the scalar kernel: {@code z} is summed in float lanes, so a
- * row's loss has an absolute error of about {@code 1e-7 log z}.
+ * <p>Results are float-accurate, not bit-identical to the scalar kernel: {@code z} is summed in
+ * float lanes (relative error about {@code 1e-7}), so a row's loss has an absolute error of about
+ * {@code 1e-7} beside its own rounding.
  */
 final class VectorCrossEntropyRows implements CrossEntropyRows.Kernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
