@@ -8,12 +8,11 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
-import dev.losskit.internal.BulkExp;
 import dev.losskit.internal.Samples;
-import java.util.Arrays;
 
 /**
  * Softmax cross-entropy of logits against class indices or class probabilities: the loss of
@@ -46,7 +45,9 @@ import java.util.Arrays;
  * <p>Numerics: {@code -log q_c = logsumexp(pred) - pred_c}, with the row maximum subtracted before
  * exponentiating, so logits of any finite magnitude give finite values and gradients. One pass per
  * row finds the maximum, one sums the exponentials and one writes the gradient; the class axis of
- * spatial inputs is read with stride {@code d1 ... dk}.
+ * spatial inputs is read with stride {@code d1 ... dk}. The common case, class indices on {@code
+ * (N, C)} logits without weights or smoothing, runs in float vector lanes ({@code
+ * CrossEntropyRows}): float-accurate rather than double.
  *
  * <p>Equals {@code torch.nn.functional.cross_entropy(pred, target, weight=weight,
  * ignore_index=ignore_index, label_smoothing=label_smoothing)} of PyTorch 1.13 in every
@@ -57,7 +58,7 @@ import java.util.Arrays;
  *
  * @see <a href="https://arxiv.org/abs/1512.00567">Szegedy et al. (2016), label smoothing</a>
  */
-public final class CrossEntropyLoss extends AbstractLoss {
+public final class CrossEntropyLoss extends AbstractLoss implements SplittableLoss {
   public static final LossSpec SPEC =
       LossSpec.builder("cross-entropy", Family.CLASSIFICATION)
           .name("Cross-entropy")
@@ -176,12 +177,21 @@ public final class CrossEntropyLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
+    int rows = SoftmaxRows.outer(in[0]) * SoftmaxRows.inner(in[0]);
+    return computeRange(in, values, grads, scale, 0, rows);
+  }
+
+  /**
+   * Rows {@code [from, to)}: row {@code n * inner + j} is sample {@code n} at position {@code j}.
+   */
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] x = in[0].data();
     float[] t = in[1].data();
     boolean probabilities = !in[1].isIntegral();
     float[] w = in[2] == null ? null : in[2].data();
     float[] g = grads == null ? null : grads[0];
-    int outer = SoftmaxRows.outer(in[0]);
     int classes = SoftmaxRows.classes(in[0]);
     int inner = SoftmaxRows.inner(in[0]);
     double keep = 1 - smoothing;
@@ -193,119 +203,65 @@ public final class CrossEntropyLoss extends AbstractLoss {
         wTotal += w[c];
       }
     }
-    if (g != null && !probabilities && w == null && smoothing == 0 && inner == 1) {
-      return hardTargetRows(x, t, values, g, outer, classes, scale);
+    if (!probabilities && w == null && smoothing == 0 && inner == 1) {
+      return CrossEntropyRows.kernel().rows(x, t, values, g, classes, ignoreIndex, scale, from, to);
     }
     double[] q = g == null ? null : new double[classes];
     double sum = 0;
-    for (int n = 0; n < outer; n++) {
-      for (int j = 0; j < inner; j++) {
-        int base = n * classes * inner + j;
-        int row = n * inner + j;
-        int y = probabilities ? -1 : (int) t[row];
-        if (!probabilities && y == ignoreIndex) {
-          if (values != null) {
-            values[row] = 0f;
-          }
-          if (g != null) {
-            SoftmaxRows.zeroRow(g, base, inner, classes);
-          }
-          continue;
-        }
-        double lse = SoftmaxRows.softmaxRow(x, base, inner, classes, q);
-        double l;
-        if (probabilities) {
-          double tw = 0;
-          l = 0;
-          for (int c = 0, i = base; c < classes; c++, i += inner) {
-            double wt = (w == null ? 1 : w[c]) * (keep * t[i] + spread);
-            tw += wt;
-            l += wt * (lse - x[i]);
-          }
-          if (g != null) {
-            for (int c = 0, i = base; c < classes; c++, i += inner) {
-              double wt = (w == null ? 1 : w[c]) * (keep * t[i] + spread);
-              g[i] = (float) (scale * (q[c] * tw - wt));
-            }
-          }
-        } else {
-          double wy = w == null ? 1 : w[y];
-          double hard = keep * wy;
-          l = hard * (lse - x[base + y * inner]);
-          if (smoothing > 0) {
-            double smooth = 0;
-            for (int c = 0, i = base; c < classes; c++, i += inner) {
-              smooth += (w == null ? 1 : w[c]) * (lse - x[i]);
-            }
-            l += spread * smooth;
-          }
-          if (g != null) {
-            for (int c = 0, i = base; c < classes; c++, i += inner) {
-              double qc = q[c];
-              double d =
-                  hard * (c == y ? qc - 1 : qc) + spread * (qc * wTotal - (w == null ? 1 : w[c]));
-              g[i] = (float) (scale * d);
-            }
-          }
-        }
-        sum += l;
+    for (int row = from; row < to; row++) {
+      int j = row % inner;
+      int base = (row - j) * classes + j;
+      int y = probabilities ? -1 : (int) t[row];
+      if (!probabilities && y == ignoreIndex) {
         if (values != null) {
-          values[row] = (float) l;
+          values[row] = 0f;
         }
-      }
-    }
-    return sum;
-  }
-
-  /**
-   * The common case, class-index targets on {@code (N, C)} logits with no weight or smoothing, in
-   * three passes over the gradient array: the shifted logits {@code x - max} of each row, their
-   * exponentials in one vectorized sweep over the whole array, then per row the sum {@code z}, the
-   * loss {@code log z - (x_y - max)} and the gradient {@code scale (e / z - [c = y])}.
-   */
-  private double hardTargetRows(
-      float[] x, float[] t, float[] values, float[] g, int rows, int classes, double scale) {
-    for (int n = 0, base = 0; n < rows; n++, base += classes) {
-      float max = rowMax(x, base, classes);
-      for (int i = base; i < base + classes; i++) {
-        g[i] = x[i] - max;
-      }
-    }
-    BulkExp.expInPlace(g, 0, rows * classes);
-    double sum = 0;
-    for (int n = 0, base = 0; n < rows; n++, base += classes) {
-      int y = (int) t[n];
-      if (y == ignoreIndex) {
-        Arrays.fill(g, base, base + classes, 0f);
-        if (values != null) {
-          values[n] = 0f;
+        if (g != null) {
+          SoftmaxRows.zeroRow(g, base, inner, classes);
         }
         continue;
       }
-      double z = 0;
-      for (int i = base; i < base + classes; i++) {
-        z += g[i];
+      double lse = SoftmaxRows.softmaxRow(x, base, inner, classes, q);
+      double l;
+      if (probabilities) {
+        double tw = 0;
+        l = 0;
+        for (int c = 0, i = base; c < classes; c++, i += inner) {
+          double wt = (w == null ? 1 : w[c]) * (keep * t[i] + spread);
+          tw += wt;
+          l += wt * (lse - x[i]);
+        }
+        if (g != null) {
+          for (int c = 0, i = base; c < classes; c++, i += inner) {
+            double wt = (w == null ? 1 : w[c]) * (keep * t[i] + spread);
+            g[i] = (float) (scale * (q[c] * tw - wt));
+          }
+        }
+      } else {
+        double wy = w == null ? 1 : w[y];
+        double hard = keep * wy;
+        l = hard * (lse - x[base + y * inner]);
+        if (smoothing > 0) {
+          double smooth = 0;
+          for (int c = 0, i = base; c < classes; c++, i += inner) {
+            smooth += (w == null ? 1 : w[c]) * (lse - x[i]);
+          }
+          l += spread * smooth;
+        }
+        if (g != null) {
+          for (int c = 0, i = base; c < classes; c++, i += inner) {
+            double qc = q[c];
+            double d =
+                hard * (c == y ? qc - 1 : qc) + spread * (qc * wTotal - (w == null ? 1 : w[c]));
+            g[i] = (float) (scale * d);
+          }
+        }
       }
-      // Recomputing the maximum is cheaper than keeping it, and exact.
-      double l = Math.log(z) - ((double) x[base + y] - rowMax(x, base, classes));
       sum += l;
       if (values != null) {
-        values[n] = (float) l;
+        values[row] = (float) l;
       }
-      double k = scale / z;
-      for (int i = base; i < base + classes; i++) {
-        g[i] = (float) (k * g[i]);
-      }
-      g[base + y] -= (float) scale;
     }
     return sum;
-  }
-
-  private static float rowMax(float[] x, int base, int classes) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (int i = base; i < base + classes; i++) {
-      max = Math.max(max, x[i]);
-    }
-    return max;
   }
 }

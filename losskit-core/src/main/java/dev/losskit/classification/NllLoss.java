@@ -8,6 +8,7 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
@@ -43,7 +44,10 @@ import java.util.Arrays;
  * @see <a href="https://arxiv.org/abs/2504.04242">Elharrouss et al. (2025), categorical negative
  *     log-likelihood</a>
  */
-public final class NllLoss extends AbstractLoss {
+public final class NllLoss extends AbstractLoss implements SplittableLoss {
+  /** Gradient entries per block: a block stays in L1 cache between zeroing and writing. */
+  private static final int BLOCK = 2048;
+
   public static final LossSpec SPEC =
       LossSpec.builder("nll", Family.CLASSIFICATION)
           .name("Negative log-likelihood")
@@ -119,25 +123,45 @@ public final class NllLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
+    return computeRange(
+        in, values, grads, scale, 0, SoftmaxRows.outer(in[0]) * SoftmaxRows.inner(in[0]));
+  }
+
+  /**
+   * Rows {@code [from, to)} (row {@code n * inner + j} is sample {@code n} at position {@code j}),
+   * in blocks of about {@link #BLOCK} gradient entries: each block's gradient is zeroed, then its
+   * targets written while the block is still in cache.
+   */
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] x = in[0].data();
     float[] t = in[1].data();
     float[] w = in[2] == null ? null : in[2].data();
     float[] g = grads == null ? null : grads[0];
-    int outer = SoftmaxRows.outer(in[0]);
     int classes = SoftmaxRows.classes(in[0]);
     int inner = SoftmaxRows.inner(in[0]);
-    if (g != null) {
-      Arrays.fill(g, 0f);
-    }
+    int perBlock = Math.max(1, BLOCK / classes);
     double sum = 0;
-    for (int n = 0; n < outer; n++) {
-      for (int j = 0; j < inner; j++) {
-        int row = n * inner + j;
+    for (int r0 = from; r0 < to; r0 += perBlock) {
+      int r1 = Math.min(to, r0 + perBlock);
+      if (g != null) {
+        if (inner == 1) {
+          Arrays.fill(g, r0 * classes, r1 * classes, 0f);
+        } else {
+          for (int row = r0; row < r1; row++) {
+            int j = row % inner;
+            SoftmaxRows.zeroRow(g, (row - j) * classes + j, inner, classes);
+          }
+        }
+      }
+      for (int row = r0; row < r1; row++) {
         int y = (int) t[row];
         double l = 0;
         if (y != ignoreIndex) {
           double wy = w == null ? 1 : w[y];
-          int i = (n * classes + y) * inner + j;
+          int j = inner == 1 ? 0 : row % inner;
+          int i = (row - j) * classes + y * inner + j;
           l = -wy * x[i];
           if (g != null) {
             g[i] = (float) (-scale * wy);

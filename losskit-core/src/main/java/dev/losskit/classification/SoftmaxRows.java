@@ -3,6 +3,7 @@ package dev.losskit.classification;
 import dev.losskit.Shapes;
 import dev.losskit.Tensor;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Vectorization;
 import java.util.SplittableRandom;
 
 /**
@@ -74,6 +75,10 @@ final class SoftmaxRows {
     }
     int classes = classes(pred);
     float[] y = target.data();
+    // One vectorized pass when every index is a class (exact in float up to 2^24 classes).
+    if (classes <= 1 << 24 && Vectorization.kernels().allWithin(y, 0f, classes - 1, false)) {
+      return expected;
+    }
     for (int i = 0; i < y.length; i++) {
       long v = (long) y[i];
       if ((v < 0 || v >= classes) && !(ignores && v == ignoreIndex)) {
@@ -112,6 +117,15 @@ final class SoftmaxRows {
   static double targetWeightSum(Tensor target, Tensor weight, boolean ignores, long ignoreIndex) {
     float[] y = target.data();
     float[] w = weight == null ? null : weight.data();
+    if (w == null && Math.abs(ignoreIndex) <= 1 << 24) {
+      // Integral floats equal the ignore-index exactly when their int values do.
+      float ignored = ignores ? ignoreIndex : Float.NaN;
+      int kept = 0;
+      for (float v : y) {
+        kept += v == ignored ? 0 : 1;
+      }
+      return kept;
+    }
     double s = 0;
     for (int i = 0; i < y.length; i++) {
       int c = (int) y[i];
