@@ -1,11 +1,7 @@
 package dev.losskit.internal.vectorization;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.EXP;
-import static jdk.incubator.vector.VectorOperators.EXPM1;
 import static jdk.incubator.vector.VectorOperators.F2D;
-import static jdk.incubator.vector.VectorOperators.LOG;
-import static jdk.incubator.vector.VectorOperators.LOG1P;
 
 import dev.losskit.internal.Numerics;
 import jdk.incubator.vector.DoubleVector;
@@ -17,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The kernels on the Vector API: float lanes of the widest species the CPU has, transcendental
- * functions through the JDK's vectorised math stubs, and double accumulation of partial sums.
+ * functions through the FMA polynomials of {@link VectorMath}, and double accumulation of partial
+ * sums.
  *
  * <p>Each loop computes the values in float lanes, adds them to double lanes and folds those into
  * one double every {@link #BLOCK} elements: the sum carries each value's float rounding (about 1e-7
@@ -224,8 +221,8 @@ final class VectorKernels implements Kernels {
         FloatVector r = load(p, i).sub(load(t, i));
         FloatVector a = r.abs();
         // em = exp(-2|r|) - 1: log(cosh r) = |r| + log1p(em / 2), tanh|r| = -em / (2 + em).
-        FloatVector em = a.mul(-2f).lanewise(EXPM1);
-        FloatVector closed = a.add(em.mul(0.5f).lanewise(LOG1P));
+        FloatVector em = VectorMath.expm1(a.mul(-2f));
+        FloatVector closed = a.add(VectorMath.log1p(em.mul(0.5f)));
         // Near 0 the closed form loses |r| to cancellation: the series r^2/2 - r^4/12 + ...
         FloatVector a2 = a.mul(a);
         FloatVector series =
@@ -299,8 +296,8 @@ final class VectorKernels implements Kernels {
         FloatVector xv = load(x, i);
         FloatVector tv = load(t, i);
         // t softplus(-x) + (1 - t) softplus(x) = max(x, 0) - t x + log1p(exp(-|x|)).
-        FloatVector e = xv.abs().neg().lanewise(EXP);
-        FloatVector l = xv.max(0f).sub(tv.mul(xv)).add(e.lanewise(LOG1P));
+        FloatVector e = VectorMath.exp(xv.abs().neg());
+        FloatVector l = xv.max(0f).sub(tv.mul(xv)).add(VectorMath.log1p(e));
         acc = accumulate(acc, l);
         if (values != null) {
           l.intoArray(values, i);
@@ -339,8 +336,8 @@ final class VectorKernels implements Kernels {
       for (int i = start; i < end; i += L) {
         FloatVector pv = load(p, i);
         FloatVector tv = load(t, i);
-        FloatVector logP = pv.lanewise(LOG).max(floor);
-        FloatVector log1mP = pv.neg().lanewise(LOG1P).max(floor);
+        FloatVector logP = VectorMath.log(pv).max(floor);
+        FloatVector log1mP = VectorMath.log1p(pv.neg()).max(floor);
         FloatVector l = tv.mul(logP).add(tv.neg().add(1f).mul(log1mP)).neg();
         acc = accumulate(acc, l);
         if (values != null) {
@@ -381,8 +378,8 @@ final class VectorKernels implements Kernels {
         FloatVector xv = load(x, i);
         FloatVector tv = load(t, i);
         FloatVector oneMinusT = tv.neg().add(1f);
-        FloatVector e = xv.abs().neg().lanewise(EXP);
-        FloatVector log1pE = e.lanewise(LOG1P);
+        FloatVector e = VectorMath.exp(xv.abs().neg());
+        FloatVector log1pE = VectorMath.log1p(e);
         FloatVector ce =
             oneMinusT.mul(xv.max(0f).add(log1pE)).add(tv.mul(xv.neg().max(0f).add(log1pE)));
         FloatVector inv = ONE.div(e.add(1f));
@@ -393,7 +390,9 @@ final class VectorKernels implements Kernels {
         // m^gamma as exp(gamma log m) (0 at m = 0): the POW operator is not intrinsic here and
         // boxes.
         FloatVector amg =
-            gamma == 0 ? ONE : gamma == 2 ? m.mul(m) : m.lanewise(LOG).mul(gammaF).lanewise(EXP);
+            gamma == 0
+                ? ONE
+                : gamma == 2 ? m.mul(m) : VectorMath.exp(VectorMath.log(m).mul(gammaF));
         if (weighted) {
           amg = amg.mul(tv.mul(alphaF).add(oneMinusT.mul(1f - alphaF)));
         }
@@ -452,18 +451,18 @@ final class VectorKernels implements Kernels {
         FloatVector d;
         if (logInput) {
           // exp(x), continued by its tangent beyond the cap; overflow falls back to double.
-          FloatVector e = x.min(cap).lanewise(EXP);
+          FloatVector e = VectorMath.exp(x.min(cap));
           FloatVector expT = e.blend(x.sub(cap).add(1f).mul(e), x.compare(VectorOperators.GT, cap));
           l = expT.sub(y.mul(x));
           d = e.sub(y);
         } else {
           FloatVector rate = x.add(epsF);
-          l = x.sub(y.mul(rate.lanewise(LOG)));
+          l = x.sub(y.mul(VectorMath.log(rate)));
           d = y.div(rate).neg().add(1f);
         }
         if (full) {
           // Stirling's term y log y - y + log(2 pi y) / 2, only where y > 1.
-          FloatVector stirling = y.add(0.5f).mul(y.lanewise(LOG)).sub(y).add(HALF_LOG_2PI);
+          FloatVector stirling = y.add(0.5f).mul(VectorMath.log(y)).sub(y).add(HALF_LOG_2PI);
           l = l.add(stirling, y.compare(VectorOperators.GT, 1f));
         }
         acc = accumulate(acc, l);
@@ -505,7 +504,7 @@ final class VectorKernels implements Kernels {
         FloatVector tv = load(t, i);
         FloatVector l;
         if (logTarget) {
-          FloatVector e = tv.lanewise(EXP);
+          FloatVector e = VectorMath.exp(tv);
           FloatVector diff = tv.sub(xv);
           l = e.mul(diff);
           if (gx != null) {
@@ -516,7 +515,7 @@ final class VectorKernels implements Kernels {
           }
         } else {
           // t (log t - x), 0 where t = 0: the floor keeps the log finite and t zeroes the term.
-          FloatVector logT = tv.max(KL_LOG_FLOOR).lanewise(LOG);
+          FloatVector logT = VectorMath.log(tv.max(KL_LOG_FLOOR));
           l = tv.mul(logT.sub(xv));
           if (gx != null) {
             tv.mul(-c).intoArray(gx, i);
@@ -635,5 +634,60 @@ final class VectorKernels implements Kernels {
       max = max.max(v);
     }
     return min.reduceLanes(VectorOperators.MIN) >= lo && max.reduceLanes(VectorOperators.MAX) <= hi;
+  }
+
+  /** One variance per element in float lanes; shared variances go to the scalar kernel. */
+  @Override
+  public double gaussianNll(
+      float[] p,
+      float[] t,
+      float[] var,
+      int group,
+      double eps,
+      double constant,
+      float[] values,
+      float[] gp,
+      float[] gv,
+      double scale,
+      int from,
+      int to) {
+    if (group != 1) {
+      return SCALAR.gaussianNll(p, t, var, group, eps, constant, values, gp, gv, scale, from, to);
+    }
+    float epsF = (float) eps;
+    float constantF = (float) constant;
+    float c = (float) scale;
+    float halfC = (float) (0.5 * scale);
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      DoubleVector acc = DoubleVector.zero(D);
+      for (int i = start; i < end; i += L) {
+        FloatVector v = load(var, i).max(epsF);
+        FloatVector inv = ONE.div(v);
+        FloatVector r = load(p, i).sub(load(t, i));
+        FloatVector q = r.mul(inv);
+        FloatVector rq = r.mul(q);
+        FloatVector l = VectorMath.log(v).add(rq).mul(0.5f).add(constantF);
+        acc = accumulate(acc, l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+        if (gp != null) {
+          q.mul(c).intoArray(gp, i);
+        }
+        if (gv != null) {
+          // (1 / v - q^2) / 2 as (1 - r q) / (2 v): r q overflows only where the value does.
+          ONE.sub(rq).mul(halfC).mul(inv).intoArray(gv, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum +=
+          Double.isFinite(s)
+              ? s
+              : SCALAR.gaussianNll(p, t, var, 1, eps, constant, values, gp, gv, scale, start, end);
+    }
+    return sum + SCALAR.gaussianNll(p, t, var, 1, eps, constant, values, gp, gv, scale, bound, to);
   }
 }

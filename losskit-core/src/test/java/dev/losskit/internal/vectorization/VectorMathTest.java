@@ -1,0 +1,178 @@
+package dev.losskit.internal.vectorization;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.UnaryOperator;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The polynomial exp, expm1, log and log1p of {@link VectorMath} against {@link Math} in double:
+ * the error in ulps of the correctly rounded float over a dense sweep of all floats (every 251st
+ * bit pattern, both signs), every float near the overflow and underflow edges and the reduction
+ * boundaries, and the special values.
+ */
+class VectorMathTest {
+  private static final int L = VectorMath.S.length();
+  private static final float[] SPECIAL = {
+    0f,
+    -0f,
+    Float.POSITIVE_INFINITY,
+    Float.NEGATIVE_INFINITY,
+    Float.NaN,
+    Float.MIN_VALUE,
+    -Float.MIN_VALUE,
+    Float.MIN_NORMAL,
+    Float.MAX_VALUE,
+    -Float.MAX_VALUE,
+    1f,
+    -1f,
+    Math.nextDown(-1f),
+    Math.nextUp(-1f),
+    2f,
+    0.5f,
+    88.72283f,
+    88.72284f,
+    -87.33655f,
+    -103.97208f,
+    -103.27893f,
+    -104f,
+    89f
+  };
+
+  /** The largest error seen, in ulps, and the input where it was seen. */
+  private static final class MaxError {
+    double ulps;
+    float at = Float.NaN;
+    String failure;
+  }
+
+  /** 2^128 for an infinite float: one ulp beyond the largest float. */
+  private static double asDouble(float f) {
+    return Float.isInfinite(f) ? Math.copySign(0x1p128, f) : f;
+  }
+
+  private static void check(
+      float[] x, int n, UnaryOperator<FloatVector> f, DoubleUnaryOperator exact, MaxError e) {
+    float[] y = new float[n];
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      f.apply(FloatVector.fromArray(VectorMath.S, x, i)).intoArray(y, i);
+    }
+    if (i < n) {
+      float[] in = new float[L];
+      float[] out = new float[L];
+      System.arraycopy(x, i, in, 0, n - i);
+      f.apply(FloatVector.fromArray(VectorMath.S, in, 0)).intoArray(out, 0);
+      System.arraycopy(out, 0, y, i, n - i);
+    }
+    for (int j = 0; j < n; j++) {
+      double ref = exact.applyAsDouble(x[j]);
+      float rounded = (float) ref;
+      if (Double.isNaN(ref) || Double.isNaN(y[j])) {
+        if (Double.isNaN(ref) != Double.isNaN(y[j]) && e.failure == null) {
+          e.failure = "at " + x[j] + ": expected " + ref + ", found " + y[j];
+        }
+        continue;
+      }
+      if (Float.isInfinite(rounded) && y[j] == rounded) {
+        continue;
+      }
+      double ulp = Math.ulp(Math.min(Math.abs(rounded), Float.MAX_VALUE));
+      double err = Math.abs(asDouble(y[j]) - Math.max(-0x1p128, Math.min(0x1p128, ref))) / ulp;
+      if (!(err <= e.ulps)) {
+        e.ulps = err;
+        e.at = x[j];
+      }
+    }
+  }
+
+  private static double sweep(
+      UnaryOperator<FloatVector> f, DoubleUnaryOperator exact, float[]... ranges) {
+    MaxError e = new MaxError();
+    int chunk = 1 << 14;
+    float[] x = new float[chunk];
+    int n = 0;
+    for (long bits = 0; bits <= 0xffffffffL; bits += 509) {
+      x[n++] = Float.intBitsToFloat((int) bits);
+      if (n == chunk) {
+        check(x, n, f, exact, e);
+        n = 0;
+      }
+    }
+    check(x, n, f, exact, e);
+    check(SPECIAL, SPECIAL.length, f, exact, e);
+    for (float[] range : ranges) {
+      n = 0;
+      for (float v = range[0]; v <= range[1]; v = Math.nextUp(v)) {
+        x[n++] = v;
+        if (n == chunk) {
+          check(x, n, f, exact, e);
+          n = 0;
+        }
+      }
+      check(x, n, f, exact, e);
+    }
+    assertTrue(e.failure == null, e.failure);
+    System.out.println("max error " + e.ulps + " ulps at " + e.at);
+    return e.ulps;
+  }
+
+  private static void assertWithin(double bound, double ulps, String what) {
+    assertTrue(ulps <= bound, what + ": " + ulps + " ulps, documented bound " + bound);
+  }
+
+  @Test
+  void exp() {
+    double ulps =
+        sweep(
+            VectorMath::exp,
+            Math::exp,
+            new float[] {-105f, -86f},
+            new float[] {86f, 90f},
+            new float[] {-0.35f, -0.34f},
+            new float[] {0.34f, 0.35f});
+    assertWithin(2, ulps, "exp");
+  }
+
+  @Test
+  void expm1() {
+    double ulps =
+        sweep(
+            VectorMath::expm1,
+            Math::expm1,
+            new float[] {-0.35f, -0.34f},
+            new float[] {0.34f, 0.35f},
+            new float[] {86f, 90f},
+            new float[] {-17f, -15f});
+    assertWithin(2, ulps, "expm1");
+  }
+
+  @Test
+  void log() {
+    double ulps =
+        sweep(
+            VectorMath::log,
+            Math::log,
+            new float[] {0.99f, 1.01f},
+            new float[] {0.70f, 0.72f},
+            new float[] {0f, 1e-40f},
+            new float[] {3e38f, Float.MAX_VALUE});
+    assertWithin(2, ulps, "log");
+  }
+
+  @Test
+  void log1p() {
+    double ulps =
+        sweep(
+            VectorMath::log1p,
+            Math::log1p,
+            new float[] {-1f, -0.99f},
+            new float[] {-0.3f, -0.28f},
+            new float[] {0.40f, 0.42f},
+            new float[] {0.9f, 1.1f},
+            new float[] {1e-8f, 2e-8f});
+    assertWithin(2, ulps, "log1p");
+  }
+}
