@@ -1,7 +1,11 @@
 package dev.losskit.internal.vectorization;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.EXP;
+import static jdk.incubator.vector.VectorOperators.EXPM1;
 import static jdk.incubator.vector.VectorOperators.F2D;
+import static jdk.incubator.vector.VectorOperators.LOG;
+import static jdk.incubator.vector.VectorOperators.LOG1P;
 
 import dev.losskit.internal.Numerics;
 import jdk.incubator.vector.DoubleVector;
@@ -13,8 +17,15 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The kernels on the Vector API: float lanes of the widest species the CPU has, transcendental
- * functions through the FMA polynomials of {@link VectorMath}, and double accumulation of partial
- * sums.
+ * functions through the FMA polynomials of {@link VectorMath} or the JDK's vectorised math stubs,
+ * and double accumulation of partial sums.
+ *
+ * <p>Each loop uses at most one of VectorMath's functions (a polynomial is some 25 vector
+ * operations, each many nodes before C2 intrinsifies it): with two, or one and a long gradient, the
+ * method outgrows C2's inlining budget (NodeCountInliningCutoff), the rest of the loop is left out
+ * of line and every vector is boxed, ten times slower. Measured per kernel, one JVM each: log-cosh
+ * and sigmoid-focal stay on the stubs, bce-with-logits takes VectorMath's log1p and the stub exp,
+ * bce VectorMath's log and the stub log1p.
  *
  * <p>Each loop computes the values in float lanes, adds them to double lanes and folds those into
  * one double every {@link #BLOCK} elements: the sum carries each value's float rounding (about 1e-7
@@ -221,8 +232,8 @@ final class VectorKernels implements Kernels {
         FloatVector r = load(p, i).sub(load(t, i));
         FloatVector a = r.abs();
         // em = exp(-2|r|) - 1: log(cosh r) = |r| + log1p(em / 2), tanh|r| = -em / (2 + em).
-        FloatVector em = VectorMath.expm1(a.mul(-2f));
-        FloatVector closed = a.add(VectorMath.log1p(em.mul(0.5f)));
+        FloatVector em = a.mul(-2f).lanewise(EXPM1);
+        FloatVector closed = a.add(em.mul(0.5f).lanewise(LOG1P));
         // Near 0 the closed form loses |r| to cancellation: the series r^2/2 - r^4/12 + ...
         FloatVector a2 = a.mul(a);
         FloatVector series =
@@ -296,8 +307,8 @@ final class VectorKernels implements Kernels {
         FloatVector xv = load(x, i);
         FloatVector tv = load(t, i);
         // t softplus(-x) + (1 - t) softplus(x) = max(x, 0) - t x + log1p(exp(-|x|)).
-        FloatVector e = VectorMath.exp(xv.abs().neg());
-        FloatVector l = xv.max(0f).sub(tv.mul(xv)).add(VectorMath.log1p(e));
+        FloatVector e = xv.abs().neg().lanewise(EXP);
+        FloatVector l = xv.max(0f).sub(tv.mul(xv)).add(VectorMath.log1pSmall(e));
         acc = accumulate(acc, l);
         if (values != null) {
           l.intoArray(values, i);
@@ -337,7 +348,7 @@ final class VectorKernels implements Kernels {
         FloatVector pv = load(p, i);
         FloatVector tv = load(t, i);
         FloatVector logP = VectorMath.log(pv).max(floor);
-        FloatVector log1mP = VectorMath.log1p(pv.neg()).max(floor);
+        FloatVector log1mP = pv.neg().lanewise(LOG1P).max(floor);
         FloatVector l = tv.mul(logP).add(tv.neg().add(1f).mul(log1mP)).neg();
         acc = accumulate(acc, l);
         if (values != null) {
@@ -378,8 +389,8 @@ final class VectorKernels implements Kernels {
         FloatVector xv = load(x, i);
         FloatVector tv = load(t, i);
         FloatVector oneMinusT = tv.neg().add(1f);
-        FloatVector e = VectorMath.exp(xv.abs().neg());
-        FloatVector log1pE = VectorMath.log1p(e);
+        FloatVector e = xv.abs().neg().lanewise(EXP);
+        FloatVector log1pE = e.lanewise(LOG1P);
         FloatVector ce =
             oneMinusT.mul(xv.max(0f).add(log1pE)).add(tv.mul(xv.neg().max(0f).add(log1pE)));
         FloatVector inv = ONE.div(e.add(1f));
@@ -390,9 +401,7 @@ final class VectorKernels implements Kernels {
         // m^gamma as exp(gamma log m) (0 at m = 0): the POW operator is not intrinsic here and
         // boxes.
         FloatVector amg =
-            gamma == 0
-                ? ONE
-                : gamma == 2 ? m.mul(m) : VectorMath.exp(VectorMath.log(m).mul(gammaF));
+            gamma == 0 ? ONE : gamma == 2 ? m.mul(m) : m.lanewise(LOG).mul(gammaF).lanewise(EXP);
         if (weighted) {
           amg = amg.mul(tv.mul(alphaF).add(oneMinusT.mul(1f - alphaF)));
         }
@@ -462,7 +471,7 @@ final class VectorKernels implements Kernels {
         }
         if (full) {
           // Stirling's term y log y - y + log(2 pi y) / 2, only where y > 1.
-          FloatVector stirling = y.add(0.5f).mul(VectorMath.log(y)).sub(y).add(HALF_LOG_2PI);
+          FloatVector stirling = y.add(0.5f).mul(y.lanewise(LOG)).sub(y).add(HALF_LOG_2PI);
           l = l.add(stirling, y.compare(VectorOperators.GT, 1f));
         }
         acc = accumulate(acc, l);

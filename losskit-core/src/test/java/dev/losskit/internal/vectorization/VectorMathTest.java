@@ -175,4 +175,36 @@ class VectorMathTest {
             new float[] {1e-8f, 2e-8f});
     assertWithin(2, ulps, "log1p");
   }
+
+  @Test
+  void log1pSmallOnItsDomain() {
+    MaxError e = new MaxError();
+    int chunk = 1 << 14;
+    float[] x = new float[chunk];
+    int n = 0;
+    // Every 61st float of [0, 1] and of [-1/2, -0], then every float near the reduction boundaries.
+    long[][] bitRanges = {
+      {0, Float.floatToRawIntBits(1f), 61},
+      {0x80000000L, Float.floatToRawIntBits(-0.5f) & 0xffffffffL, 61},
+      {Float.floatToRawIntBits(0.40f), Float.floatToRawIntBits(0.42f), 1},
+      {
+        Float.floatToRawIntBits(-0.28f) & 0xffffffffL,
+        Float.floatToRawIntBits(-0.30f) & 0xffffffffL,
+        1
+      }
+    };
+    for (long[] range : bitRanges) {
+      for (long bits = range[0]; bits <= range[1]; bits += range[2]) {
+        x[n++] = Float.intBitsToFloat((int) bits);
+        if (n == chunk) {
+          check(x, n, VectorMath::log1pSmall, Math::log1p, e);
+          n = 0;
+        }
+      }
+    }
+    check(x, n, VectorMath::log1pSmall, Math::log1p, e);
+    assertTrue(e.failure == null, e.failure);
+    System.out.println("log1pSmall: max error " + e.ulps + " ulps at " + e.at);
+    assertWithin(2, e.ulps, "log1pSmall");
+  }
 }
