@@ -17,15 +17,15 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The kernels on the Vector API: float lanes of the widest species the CPU has, transcendental
- * functions through the FMA polynomials of {@link VectorMath} or the JDK's vectorised math stubs,
- * and double accumulation of partial sums.
+ * functions through the JDK's vectorised math stubs (one through {@link VectorMath}), and double
+ * accumulation of partial sums.
  *
- * <p>Each loop uses at most one of VectorMath's functions (a polynomial is some 25 vector
- * operations, each many nodes before C2 intrinsifies it): with two, or one and a long gradient, the
- * method outgrows C2's inlining budget (NodeCountInliningCutoff), the rest of the loop is left out
- * of line and every vector is boxed, ten times slower. Measured per kernel, one JVM each: log-cosh
- * and sigmoid-focal stay on the stubs, bce-with-logits takes VectorMath's log1p and the stub exp,
- * bce VectorMath's log and the stub log1p.
+ * <p>bce-with-logits takes {@link VectorMath}'s polynomial log1p (a third of the stub's time); the
+ * other kernels stay on the stubs, measured one kernel per JVM: polynomial exp and log are no
+ * faster than theirs, and a loop with a second polynomial (log-cosh, sigmoid-focal) outgrows C2's
+ * inlining budget (a polynomial is some 25 vector operations, each many nodes before C2
+ * intrinsifies it), leaves the rest of the loop out of line and boxes every vector, ten times
+ * slower.
  *
  * <p>Each loop computes the values in float lanes, adds them to double lanes and folds those into
  * one double every {@link #BLOCK} elements: the sum carries each value's float rounding (about 1e-7
@@ -347,7 +347,7 @@ final class VectorKernels implements Kernels {
       for (int i = start; i < end; i += L) {
         FloatVector pv = load(p, i);
         FloatVector tv = load(t, i);
-        FloatVector logP = VectorMath.log(pv).max(floor);
+        FloatVector logP = pv.lanewise(LOG).max(floor);
         FloatVector log1mP = pv.neg().lanewise(LOG1P).max(floor);
         FloatVector l = tv.mul(logP).add(tv.neg().add(1f).mul(log1mP)).neg();
         acc = accumulate(acc, l);
@@ -460,13 +460,13 @@ final class VectorKernels implements Kernels {
         FloatVector d;
         if (logInput) {
           // exp(x), continued by its tangent beyond the cap; overflow falls back to double.
-          FloatVector e = VectorMath.exp(x.min(cap));
+          FloatVector e = x.min(cap).lanewise(EXP);
           FloatVector expT = e.blend(x.sub(cap).add(1f).mul(e), x.compare(VectorOperators.GT, cap));
           l = expT.sub(y.mul(x));
           d = e.sub(y);
         } else {
           FloatVector rate = x.add(epsF);
-          l = x.sub(y.mul(VectorMath.log(rate)));
+          l = x.sub(y.mul(rate.lanewise(LOG)));
           d = y.div(rate).neg().add(1f);
         }
         if (full) {
@@ -513,7 +513,7 @@ final class VectorKernels implements Kernels {
         FloatVector tv = load(t, i);
         FloatVector l;
         if (logTarget) {
-          FloatVector e = VectorMath.exp(tv);
+          FloatVector e = tv.lanewise(EXP);
           FloatVector diff = tv.sub(xv);
           l = e.mul(diff);
           if (gx != null) {
@@ -524,7 +524,7 @@ final class VectorKernels implements Kernels {
           }
         } else {
           // t (log t - x), 0 where t = 0: the floor keeps the log finite and t zeroes the term.
-          FloatVector logT = VectorMath.log(tv.max(KL_LOG_FLOOR));
+          FloatVector logT = tv.max(KL_LOG_FLOOR).lanewise(LOG);
           l = tv.mul(logT.sub(xv));
           if (gx != null) {
             tv.mul(-c).intoArray(gx, i);
@@ -678,7 +678,7 @@ final class VectorKernels implements Kernels {
         FloatVector r = load(p, i).sub(load(t, i));
         FloatVector q = r.mul(inv);
         FloatVector rq = r.mul(q);
-        FloatVector l = VectorMath.log(v).add(rq).mul(0.5f).add(constantF);
+        FloatVector l = v.lanewise(LOG).add(rq).mul(0.5f).add(constantF);
         acc = accumulate(acc, l);
         if (values != null) {
           l.intoArray(values, i);
