@@ -8,10 +8,12 @@ import dev.losskit.ParamSpec;
 import dev.losskit.Params;
 import dev.losskit.Range;
 import dev.losskit.Shapes;
+import dev.losskit.SplittableLoss;
 import dev.losskit.Task;
 import dev.losskit.Tensor;
 import dev.losskit.Trait;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Vectorization;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -41,7 +43,7 @@ import java.util.SplittableRandom;
  *
  * @see <a href="https://doi.org/10.1109/ICNN.1994.374138">Nix and Weigend (1994)</a>
  */
-public final class GaussianNllLoss extends AbstractLoss {
+public final class GaussianNllLoss extends AbstractLoss implements SplittableLoss {
   public static final LossSpec SPEC =
       LossSpec.elementwise("gaussian-nll", Family.REGRESSION)
           .input(
@@ -144,36 +146,32 @@ public final class GaussianNllLoss extends AbstractLoss {
 
   @Override
   public double compute(Tensor[] in, float[] values, float[][] grads, double scale) {
-    float[] p = in[0].data();
-    float[] t = in[1].data();
-    float[] var = in[2].data();
-    int group = var.length == p.length ? 1 : shared(in[0].shape(), in[2].shape());
-    float[] gp = grads == null ? null : grads[0];
-    float[] gv = grads == null ? null : grads[2];
-    double constant = full ? HALF_LOG_2PI : 0;
-    double sum = 0;
-    for (int j = 0; j < var.length; j++) {
-      double v = Math.max(var[j], eps);
-      double logV = Math.log(v);
-      double inv = 1 / v;
-      double dv = 0;
-      for (int i = j * group; i < (j + 1) * group && i < p.length; i++) {
-        double r = (double) p[i] - t[i];
-        double q = r * inv;
-        double l = 0.5 * (logV + r * q) + constant;
-        sum += l;
-        if (values != null) {
-          values[i] = (float) l;
-        }
-        if (gp != null) {
-          gp[i] = (float) (q * scale);
-        }
-        dv += 0.5 * (inv - q * q);
-      }
-      if (gv != null) {
-        gv[j] = (float) (dv * scale);
-      }
+    double sum = computeRange(in, values, grads, scale, 0, in[0].size());
+    if (in[0].size() == 0 && grads != null && grads[2] != null) {
+      Arrays.fill(grads[2], 0f); // variances of empty groups: no range owns them
     }
     return sum;
+  }
+
+  @Override
+  public double computeRange(
+      Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
+    float[] p = in[0].data();
+    float[] var = in[2].data();
+    int group = var.length == p.length ? 1 : shared(in[0].shape(), in[2].shape());
+    return Vectorization.kernels()
+        .gaussianNll(
+            p,
+            in[1].data(),
+            var,
+            group,
+            eps,
+            full ? HALF_LOG_2PI : 0,
+            values,
+            grads == null ? null : grads[0],
+            grads == null ? null : grads[2],
+            scale,
+            from,
+            to);
   }
 }

@@ -113,9 +113,10 @@ class GaussianNllLossTest extends LossContractTest {
     LossResult full = loss.evaluate(Reduction.MEAN, pred, target, Tensor.of(expanded, 3, 4));
     LossResult perRow = loss.evaluate(Reduction.MEAN, pred, target, Tensor.of(v, 3));
     LossResult column = loss.evaluate(Reduction.MEAN, pred, target, Tensor.of(v, 3, 1));
-    assertEquals(full.value(), perRow.value(), 1e-12);
-    assertEquals(full.value(), column.value(), 1e-12);
-    assertArrayEquals(full.grad(0).data(), perRow.grad(0).data(), 0f);
+    // One variance per element runs in float lanes on the vector path: float-accurate, not equal.
+    assertEquals(full.value(), perRow.value(), 1e-6 * Math.abs(full.value()));
+    assertEquals(full.value(), column.value(), 1e-6 * Math.abs(full.value()));
+    assertArrayEquals(full.grad(0).data(), perRow.grad(0).data(), 1e-6f);
     float[] summed = new float[3];
     for (int i = 0; i < 12; i++) {
       summed[i / 4] += full.grad(2).data()[i];

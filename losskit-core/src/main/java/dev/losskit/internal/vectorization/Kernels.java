@@ -178,4 +178,25 @@ public interface Kernels {
       double scale,
       int from,
       int to);
+
+  /**
+   * gaussian-nll: {@code (log v + r^2 / v) / 2 + constant} with {@code v = max(var, eps)}, {@code r
+   * = pred - target}; gradients {@code r / v} for pred and {@code (1 / v - r^2 / v^2) / 2} for var
+   * (the derivative at the clamped variance, as PyTorch). Element {@code i} has the variance {@code
+   * var[i / group]}; {@code gradVar[j]} sums its group and is written by the range that holds the
+   * group's first element, which reads (never writes) the rest of the group beyond {@code to}.
+   */
+  double gaussianNll(
+      float[] pred,
+      float[] target,
+      float[] var,
+      int group,
+      double eps,
+      double constant,
+      float[] values,
+      float[] gradPred,
+      float[] gradVar,
+      double scale,
+      int from,
+      int to);
 }

@@ -464,4 +464,49 @@ public final class ScalarKernels implements Kernels {
     }
     return sum;
   }
+
+  @Override
+  public double gaussianNll(
+      float[] p,
+      float[] t,
+      float[] var,
+      int group,
+      double eps,
+      double constant,
+      float[] values,
+      float[] gp,
+      float[] gv,
+      double scale,
+      int from,
+      int to) {
+    double sum = 0;
+    for (int j = from / group; from < to && j <= (to - 1) / group; j++) {
+      int start = j * group;
+      boolean owns = start >= from;
+      int end = owns ? Math.min(start + group, p.length) : Math.min(start + group, to);
+      double v = Math.max(var[j], eps);
+      double logV = Math.log(v);
+      double inv = 1 / v;
+      double dv = 0;
+      for (int i = Math.max(start, from); i < end; i++) {
+        double r = (double) p[i] - t[i];
+        double q = r * inv;
+        dv += 0.5 * (inv - q * q);
+        if (i < to) {
+          double l = 0.5 * (logV + r * q) + constant;
+          sum += l;
+          if (values != null) {
+            values[i] = (float) l;
+          }
+          if (gp != null) {
+            gp[i] = (float) (q * scale);
+          }
+        }
+      }
+      if (gv != null && owns) {
+        gv[j] = (float) (dv * scale);
+      }
+    }
+    return sum;
+  }
 }

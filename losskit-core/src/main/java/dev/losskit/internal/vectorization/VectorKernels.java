@@ -17,7 +17,15 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The kernels on the Vector API: float lanes of the widest species the CPU has, transcendental
- * functions through the JDK's vectorised math stubs, and double accumulation of partial sums.
+ * functions through the JDK's vectorised math stubs (one through {@link VectorMath}), and double
+ * accumulation of partial sums.
+ *
+ * <p>bce-with-logits takes {@link VectorMath}'s polynomial log1p (a third of the stub's time); the
+ * other kernels stay on the stubs, measured one kernel per JVM: polynomial exp and log are no
+ * faster than theirs, and a loop with a second polynomial (log-cosh, sigmoid-focal) outgrows C2's
+ * inlining budget (a polynomial is some 25 vector operations, each many nodes before C2
+ * intrinsifies it), leaves the rest of the loop out of line and boxes every vector, ten times
+ * slower.
  *
  * <p>Each loop computes the values in float lanes, adds them to double lanes and folds those into
  * one double every {@link #BLOCK} elements: the sum carries each value's float rounding (about 1e-7
@@ -300,7 +308,7 @@ final class VectorKernels implements Kernels {
         FloatVector tv = load(t, i);
         // t softplus(-x) + (1 - t) softplus(x) = max(x, 0) - t x + log1p(exp(-|x|)).
         FloatVector e = xv.abs().neg().lanewise(EXP);
-        FloatVector l = xv.max(0f).sub(tv.mul(xv)).add(e.lanewise(LOG1P));
+        FloatVector l = xv.max(0f).sub(tv.mul(xv)).add(VectorMath.log1pSmall(e));
         acc = accumulate(acc, l);
         if (values != null) {
           l.intoArray(values, i);
@@ -790,5 +798,60 @@ final class VectorKernels implements Kernels {
    */
   private static FloatVector violations(float[] p, int offset, float shift, int labelLane) {
     return load(p, offset).add(shift).max(0f).blend(0f, LANE.eq((float) labelLane));
+  }
+
+  /** One variance per element in float lanes; shared variances go to the scalar kernel. */
+  @Override
+  public double gaussianNll(
+      float[] p,
+      float[] t,
+      float[] var,
+      int group,
+      double eps,
+      double constant,
+      float[] values,
+      float[] gp,
+      float[] gv,
+      double scale,
+      int from,
+      int to) {
+    if (group != 1) {
+      return SCALAR.gaussianNll(p, t, var, group, eps, constant, values, gp, gv, scale, from, to);
+    }
+    float epsF = (float) eps;
+    float constantF = (float) constant;
+    float c = (float) scale;
+    float halfC = (float) (0.5 * scale);
+    int bound = from + S.loopBound(to - from);
+    double sum = 0;
+    for (int start = from; start < bound; start += BLOCK) {
+      int end = Math.min(bound, start + BLOCK);
+      DoubleVector acc = DoubleVector.zero(D);
+      for (int i = start; i < end; i += L) {
+        FloatVector v = load(var, i).max(epsF);
+        FloatVector inv = ONE.div(v);
+        FloatVector r = load(p, i).sub(load(t, i));
+        FloatVector q = r.mul(inv);
+        FloatVector rq = r.mul(q);
+        FloatVector l = v.lanewise(LOG).add(rq).mul(0.5f).add(constantF);
+        acc = accumulate(acc, l);
+        if (values != null) {
+          l.intoArray(values, i);
+        }
+        if (gp != null) {
+          q.mul(c).intoArray(gp, i);
+        }
+        if (gv != null) {
+          // (1 / v - q^2) / 2 as (1 - r q) / (2 v): r q overflows only where the value does.
+          ONE.sub(rq).mul(halfC).mul(inv).intoArray(gv, i);
+        }
+      }
+      double s = acc.reduceLanes(ADD);
+      sum +=
+          Double.isFinite(s)
+              ? s
+              : SCALAR.gaussianNll(p, t, var, 1, eps, constant, values, gp, gv, scale, start, end);
+    }
+    return sum + SCALAR.gaussianNll(p, t, var, 1, eps, constant, values, gp, gv, scale, bound, to);
   }
 }

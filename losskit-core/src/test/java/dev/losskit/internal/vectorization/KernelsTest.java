@@ -357,4 +357,128 @@ class KernelsTest {
     assertEquals(vector().getClass(), Vectorization.select(null).getClass());
     assertEquals(vector().getClass(), Vectorization.select("true").getClass());
   }
+
+  /** gaussian-nll's per-element value in double, for one variance. */
+  static double gaussianNll(double p, double t, double var, double eps, double constant) {
+    double v = Math.max(var, eps);
+    return 0.5 * (Math.log(v) + (p - t) * (p - t) / v) + constant;
+  }
+
+  /** Equal, or within atol + rtol |expected|: infinities of float overflow must match exactly. */
+  static void closeOrSame(double expected, double actual, double rtol, double atol, String what) {
+    if (expected != actual) {
+      close(expected, actual, rtol, atol, what);
+    }
+  }
+
+  @Test
+  void gaussianNllVectorAgreesWithScalarAndOracleAtEverySize() {
+    Kernels vector = vector();
+    Kernels scalar = Vectorization.scalar();
+    SplittableRandom random = new SplittableRandom(42);
+    double eps = 1e-6;
+    for (double constant : new double[] {0, HALF_LOG_2PI}) {
+      for (boolean extreme : new boolean[] {false, true}) {
+        for (int n : SIZES) {
+          float[] p = new float[n];
+          float[] t = new float[n];
+          float[] var = new float[n];
+          residuals().fill(random, p, t, extreme);
+          for (int i = 0; i < n; i++) {
+            var[i] =
+                extreme
+                    ? i % 7 == 0 ? 0f : (float) Math.pow(10, random.nextInt(-12, 13))
+                    : (float) (0.1 + 1.9 * random.nextDouble());
+          }
+          for (int from : new int[] {0, Math.min(n, 3)}) {
+            double scale = n > 0 ? 1.0 / n : 1;
+            String at = "gaussian-nll" + (extreme ? " extreme" : "") + " n=" + n + " from=" + from;
+            float[][] s = {nans(n), nans(n), nans(n)};
+            float[][] v = {nans(n), nans(n), nans(n)};
+            double ss =
+                scalar.gaussianNll(p, t, var, 1, eps, constant, s[0], s[1], s[2], scale, from, n);
+            double vs =
+                vector.gaussianNll(p, t, var, 1, eps, constant, v[0], v[1], v[2], scale, from, n);
+            double vn =
+                vector.gaussianNll(p, t, var, 1, eps, constant, null, null, null, scale, from, n);
+            assertEquals(vs, vn, 0, at + ": value-only sum");
+            double oracleSum = 0;
+            double magnitude = 0;
+            for (int i = 0; i < n; i++) {
+              if (i < from) {
+                assertTrue(Float.isNaN(v[0][i]) && Float.isNaN(v[2][i]), at + ": outside range");
+                continue;
+              }
+              double o = gaussianNll(p[i], t[i], var[i], eps, constant);
+              oracleSum += o;
+              magnitude += Math.abs(o);
+              double vv = Math.max(var[i], eps);
+              double r = (double) p[i] - t[i];
+              // The terms that cancel set the scale of the rounding error.
+              double terms = Math.abs(Math.log(vv)) + r * r / vv + constant;
+              if (Math.abs(o) <= Float.MAX_VALUE) {
+                close(o, s[0][i], 1e-6, 1e-7, at + " scalar value[" + i + "]");
+                close(o, v[0][i], 1e-5, 1e-6 * terms + 1e-37, at + " vector value[" + i + "]");
+              }
+              closeOrSame(s[1][i], v[1][i], 1e-5, 1e-6 * scale, at + " gradient pred[" + i + "]");
+              closeOrSame(
+                  s[2][i],
+                  v[2][i],
+                  1e-5,
+                  1e-6 * scale * (1 / vv + r * r / (vv * vv)),
+                  at + " gradient var[" + i + "]");
+            }
+            if (Double.isFinite(oracleSum)) {
+              close(oracleSum, ss, 1e-9, 1e-12 + 1e-9 * magnitude, at + " scalar sum");
+              close(oracleSum, vs, 1e-5, 1e-6 + 1e-5 * magnitude, at + " vector sum");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Shared variances split at any point: the range holding a group's first element writes its
+   * variance gradient (the whole group's sum), the others leave it alone; values and sums add up.
+   */
+  @Test
+  void gaussianNllSharedVarianceSplitsAtAnyBoundary() {
+    int group = 5;
+    int n = 103; // the last group is short
+    SplittableRandom random = new SplittableRandom(7);
+    float[] p = new float[n];
+    float[] t = new float[n];
+    float[] var = new float[(n + group - 1) / group];
+    residuals().fill(random, p, t, false);
+    for (int j = 0; j < var.length; j++) {
+      var[j] = (float) (0.2 + random.nextDouble());
+    }
+    for (Kernels k : List.of(Vectorization.scalar(), vector())) {
+      float[] values = nans(n);
+      float[] gp = nans(n);
+      float[] gv = nans(var.length);
+      double whole = k.gaussianNll(p, t, var, group, 1e-6, 0, values, gp, gv, 0.5, 0, n);
+      for (int cut = 0; cut <= n; cut += 1) {
+        float[][] split = {nans(n), nans(n), nans(var.length)};
+        double sum =
+            k.gaussianNll(p, t, var, group, 1e-6, 0, split[0], split[1], split[2], 0.5, 0, cut)
+                + k.gaussianNll(
+                    p, t, var, group, 1e-6, 0, split[0], split[1], split[2], 0.5, cut, n);
+        assertEquals(whole, sum, 1e-12 * Math.abs(whole), "sum split at " + cut);
+        assertTrue(Arrays.equals(values, split[0]), "values split at " + cut);
+        assertTrue(Arrays.equals(gp, split[1]), "pred gradient split at " + cut);
+        assertTrue(Arrays.equals(gv, split[2]), "var gradient split at " + cut);
+      }
+      for (int j = 0; j < var.length; j++) {
+        double v = var[j];
+        double dv = 0;
+        for (int i = j * group; i < Math.min(n, (j + 1) * group); i++) {
+          double r = (double) p[i] - t[i];
+          dv += 0.5 * (1 / v - r * r / (v * v));
+        }
+        close(0.5 * dv, gv[j], 1e-6, 1e-7, "var gradient[" + j + "]");
+      }
+    }
+  }
 }
