@@ -2,7 +2,7 @@
 # Chooses the size above which the core splits a call across cores (ParallelRanges.THRESHOLD): times a few
 # elementwise losses at 2^12 .. 2^21 units in a JVM that runs each call on one thread, then in a JVM that splits
 # every call of two chunks or more, alternating, and prints the gain per size and the smallest size from which
-# every loss gains at least 10%. Run it on a quiet machine (about 3 minutes); results in
+# no loss is slower split. Run it on a quiet machine (about 3 minutes); results in
 # losskit-bench/target/split-threshold/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

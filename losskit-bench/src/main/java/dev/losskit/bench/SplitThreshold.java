@@ -19,13 +19,13 @@ import java.util.TreeMap;
  * Chooses the size above which the core splits a splittable loss across cores ({@code
  * ParallelRanges.THRESHOLD}): times value and gradient of a few elementwise losses at powers of
  * two, once in a JVM that runs every call on the calling thread and once in a JVM that splits every
- * call of at least two chunks, then reports the smallest size from which splitting is faster for
- * every loss at that size and every larger one. {@code tools/bench/split-threshold.sh} runs the two
- * JVMs and the comparison.
+ * call of at least two chunks, then reports the smallest size from which splitting is no slower
+ * (or, with {@code --gain G}, at least G times faster) for every loss at that size and every larger
+ * one. {@code tools/bench/split-threshold.sh} runs the two JVMs and the comparison.
  *
  * <pre>{@code
  * SplitThreshold --measure OUT.csv [--ids mse,log-cosh] [--from 12] [--to 21]
- * SplitThreshold --compare ONE_THREAD.csv SPLIT.csv [--gain 1.1]
+ * SplitThreshold --compare ONE_THREAD.csv SPLIT.csv [--gain 1.0]
  * }</pre>
  */
 public final class SplitThreshold {
@@ -39,7 +39,7 @@ public final class SplitThreshold {
       if (args.length >= 2 && args[0].equals("--measure")) {
         measure(Path.of(args[1]), Arrays.copyOfRange(args, 2, args.length));
       } else if (args.length >= 3 && args[0].equals("--compare")) {
-        double gain = 1.1;
+        double gain = 1.0;
         if (args.length == 5 && args[3].equals("--gain")) {
           gain = Double.parseDouble(args[4]);
         } else if (args.length != 3) {
