@@ -1,7 +1,6 @@
 package dev.losskit.box;
 
 import dev.losskit.internal.vectorization.Vectorization;
-import java.lang.System.Logger.Level;
 
 /**
  * The fused value and gradient pass of the IoU family over a range of box pairs, implemented twice:
@@ -82,13 +81,7 @@ interface IouKernel {
       if (Vectorization.vector().isEmpty()) {
         return null;
       }
-      try {
-        return (IouKernel) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance();
-      } catch (ReflectiveOperationException | LinkageError e) {
-        System.getLogger(IouKernel.class.getName())
-            .log(Level.DEBUG, "losskit: vector IoU kernel unavailable", e);
-        return null;
-      }
+      return Vectorization.loadVector(IouKernel.class, VECTOR_CLASS).orElse(null);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.losskit.classification;
 
+import dev.losskit.internal.vectorization.Vectorization;
 import java.util.Arrays;
 
 /**
@@ -54,25 +55,14 @@ final class CrossEntropyRows {
 
   /** The Vector API kernel, or null when this JVM cannot run it. */
   static Kernel vector() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      return null;
-    }
-    try {
-      return (Kernel)
-          Class.forName("dev.losskit.classification.VectorCrossEntropyRows")
-              .getDeclaredConstructor()
-              .newInstance();
-    } catch (ReflectiveOperationException | LinkageError e) {
-      return null; // no usable vector width: the scalar path
-    }
+    return Vectorization.loadVector(
+            Kernel.class, "dev.losskit.classification.VectorCrossEntropyRows")
+        .orElse(null);
   }
 
   private static Kernel select() {
-    if ("false".equalsIgnoreCase(System.getProperty("losskit.vector"))) {
-      return SCALAR;
-    }
-    Kernel v = vector();
-    return v == null ? SCALAR : v;
+    return Vectorization.select(
+        Kernel.class, "dev.losskit.classification.VectorCrossEntropyRows", SCALAR);
   }
 
   private static double scalarRows(

@@ -99,12 +99,7 @@ interface RowOps {
     if (Vectorization.vector().isEmpty()) {
       return null;
     }
-    try {
-      return (RowOps)
-          Class.forName("dev.losskit.image.VectorRowOps").getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException | LinkageError e) {
-      return null;
-    }
+    return Vectorization.loadVector(RowOps.class, "dev.losskit.image.VectorRowOps").orElse(null);
   }
 
   /** Chosen once, on first use. */

@@ -1,5 +1,7 @@
 package dev.losskit.internal;
 
+import dev.losskit.internal.vectorization.Vectorization;
+
 /**
  * {@code x[i] = exp(x[i])} over a range of a float array, the transcendental step of the softmax
  * kernels (cross-entropy rows, InfoNCE's similarity rows), chosen once at start-up: lane-wise with
@@ -38,22 +40,10 @@ public final class BulkExp {
 
   /** The Vector API kernel, or null when this JVM cannot run it. */
   public static Kernel vector() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      return null;
-    }
-    try {
-      return (Kernel)
-          Class.forName("dev.losskit.internal.VectorExp").getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException | LinkageError e) {
-      return null; // no usable vector width: the scalar path
-    }
+    return Vectorization.loadVector(Kernel.class, "dev.losskit.internal.VectorExp").orElse(null);
   }
 
   private static Kernel select() {
-    if ("false".equalsIgnoreCase(System.getProperty("losskit.vector"))) {
-      return SCALAR;
-    }
-    Kernel v = vector();
-    return v == null ? SCALAR : v;
+    return Vectorization.select(Kernel.class, "dev.losskit.internal.VectorExp", SCALAR);
   }
 }

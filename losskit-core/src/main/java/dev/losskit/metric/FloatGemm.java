@@ -1,5 +1,7 @@
 package dev.losskit.metric;
 
+import dev.losskit.internal.vectorization.Vectorization;
+
 /**
  * Float matrix products for the losses whose cost is a matrix product (InfoNCE's similarity matrix
  * and its backward pass): {@code c = a b} for row-major float matrices.
@@ -92,23 +94,11 @@ final class FloatGemm {
 
   /** The vector kernel, or null when this JVM cannot run it. */
   static Kernel vector() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-      return null;
-    }
-    try {
-      return (Kernel)
-          Class.forName("dev.losskit.metric.VectorGemm").getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException | LinkageError e) {
-      return null; // vectors narrower than 128 bits, or the module refused: the scalar path
-    }
+    return Vectorization.loadVector(Kernel.class, "dev.losskit.metric.VectorGemm").orElse(null);
   }
 
   private static Kernel select() {
-    if ("false".equalsIgnoreCase(System.getProperty("losskit.vector"))) {
-      return SCALAR;
-    }
-    Kernel v = vector();
-    return v == null ? SCALAR : v;
+    return Vectorization.select(Kernel.class, "dev.losskit.metric.VectorGemm", SCALAR);
   }
 
   /** Floats of {@code b} ({@code k} by {@code n}) packed in panels of {@code width} columns. */

@@ -47,14 +47,9 @@ interface RegionKernel {
     if (Vectorization.vector().isEmpty()) {
       return null;
     }
-    try {
-      return (RegionKernel)
-          Class.forName("dev.losskit.segmentation.VectorRegionKernel")
-              .getDeclaredConstructor()
-              .newInstance();
-    } catch (ReflectiveOperationException | LinkageError e) {
-      return null;
-    }
+    return Vectorization.loadVector(
+            RegionKernel.class, "dev.losskit.segmentation.VectorRegionKernel")
+        .orElse(null);
   }
 
   /** Chosen once, on first use. */

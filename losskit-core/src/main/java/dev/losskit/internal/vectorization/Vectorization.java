@@ -1,6 +1,7 @@
 package dev.losskit.internal.vectorization;
 
 import java.lang.System.Logger.Level;
+import java.lang.reflect.Constructor;
 import java.util.Optional;
 
 /**
@@ -61,16 +62,41 @@ public final class Vectorization {
   }
 
   private static Optional<Kernels> loadVector() {
+    return loadVector(Kernels.class, VECTOR_CLASS);
+  }
+
+  /**
+   * The Vector API implementation {@code className} of {@code type} (a class with a no-argument
+   * constructor), loaded only when the JVM has the module; empty when the module is absent or the
+   * constructor refuses (vectors too narrow to gain). Every kernel provider of the library loads
+   * its vector implementation through here, so that none touches the incubator API without the
+   * module.
+   */
+  public static <T> Optional<T> loadVector(Class<T> type, String className) {
     if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(
-          (Kernels) Class.forName(VECTOR_CLASS).getDeclaredConstructor().newInstance());
+      // The implementations are package-private, in their provider's package.
+      Constructor<?> c = Class.forName(className).getDeclaredConstructor();
+      c.setAccessible(true);
+      return Optional.of(type.cast(c.newInstance()));
     } catch (ReflectiveOperationException | LinkageError e) {
       // Constructor refusal (vectors narrower than 128 bits) arrives wrapped as the cause.
-      LOG.log(Level.DEBUG, "losskit: vector kernels unavailable", e);
+      LOG.log(Level.DEBUG, "losskit: " + className + " unavailable", e);
       return Optional.empty();
     }
+  }
+
+  /**
+   * The implementation of {@code type} to use: the vector one ({@link #loadVector}) unless {@link
+   * #PROPERTY} is {@code false} or it cannot be loaded, else {@code scalar}. Read once per
+   * provider, at start-up.
+   */
+  public static <T> T select(Class<T> type, String className, T scalar) {
+    if ("false".equalsIgnoreCase(System.getProperty(PROPERTY))) {
+      return scalar;
+    }
+    return loadVector(type, className).orElse(scalar);
   }
 }
