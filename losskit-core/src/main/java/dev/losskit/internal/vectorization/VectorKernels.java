@@ -2,12 +2,12 @@ package dev.losskit.internal.vectorization;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.EXP;
-import static jdk.incubator.vector.VectorOperators.EXPM1;
 import static jdk.incubator.vector.VectorOperators.F2D;
 import static jdk.incubator.vector.VectorOperators.LOG;
 import static jdk.incubator.vector.VectorOperators.LOG1P;
 
 import dev.losskit.internal.Numerics;
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -47,6 +47,10 @@ final class VectorKernels implements Kernels {
   /** Elements per partial sum: the unit of the fallback to double on float overflow. */
   private static final int BLOCK = 256;
 
+  /** Per-thread space for a block's transcendental results (three blocks of floats). */
+  private static final ThreadLocal<float[]> SCRATCH =
+      ThreadLocal.withInitial(() -> new float[3 * BLOCK]);
+
   private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
   private static final ScalarKernels SCALAR = ScalarKernels.INSTANCE;
   private static final float LN2 = (float) Math.log(2);
@@ -55,6 +59,19 @@ final class VectorKernels implements Kernels {
 
   /** Below this |r| log-cosh uses its Taylor series, where the closed form cancels. */
   private static final float LOG_COSH_SERIES_BELOW = 0.375f;
+
+  // log(cosh r) = r^2/2 - r^4/12 + r^6/45 - 17 r^8/2520 + 31 r^10/14175 - ...
+  private static final FloatVector LC0 = FloatVector.broadcast(S, 0.5f);
+  private static final FloatVector LC1 = FloatVector.broadcast(S, -1f / 12f);
+  private static final FloatVector LC2 = FloatVector.broadcast(S, 1f / 45f);
+  private static final FloatVector LC3 = FloatVector.broadcast(S, -17f / 2520f);
+  private static final FloatVector LC4 = FloatVector.broadcast(S, 31f / 14175f);
+  // tanh r = r (1 - r^2/3 + 2 r^4/15 - 17 r^6/315 + 62 r^8/2835 - 1382 r^10/155925 + ...)
+  private static final FloatVector TH1 = FloatVector.broadcast(S, -1f / 3f);
+  private static final FloatVector TH2 = FloatVector.broadcast(S, 2f / 15f);
+  private static final FloatVector TH3 = FloatVector.broadcast(S, -17f / 315f);
+  private static final FloatVector TH4 = FloatVector.broadcast(S, 62f / 2835f);
+  private static final FloatVector TH5 = FloatVector.broadcast(S, -1382f / 155925f);
 
   VectorKernels() {
     if (S.vectorBitSize() < 128) {
@@ -221,44 +238,75 @@ final class VectorKernels implements Kernels {
   @Override
   public double logCosh(
       float[] p, float[] t, float[] values, float[] g, double scale, int from, int to) {
-    FloatVector c = FloatVector.broadcast(S, (float) scale);
-    FloatVector minusC = c.neg();
+    float[] scratch = SCRATCH.get();
     int bound = from + S.loopBound(to - from);
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      DoubleVector acc = DoubleVector.zero(D);
-      for (int i = start; i < end; i += L) {
-        FloatVector r = load(p, i).sub(load(t, i));
-        FloatVector a = r.abs();
-        // em = exp(-2|r|) - 1: log(cosh r) = |r| + log1p(em / 2), tanh|r| = -em / (2 + em).
-        FloatVector em = a.mul(-2f).lanewise(EXPM1);
-        FloatVector closed = a.add(em.mul(0.5f).lanewise(LOG1P));
-        // Near 0 the closed form loses |r| to cancellation: the series r^2/2 - r^4/12 + ...
-        FloatVector a2 = a.mul(a);
-        FloatVector series =
-            a2.mul(31f / 14175f)
-                .add(-17f / 2520f)
-                .mul(a2)
-                .add(1f / 45f)
-                .mul(a2)
-                .add(-1f / 12f)
-                .mul(a2)
-                .add(0.5f)
-                .mul(a2);
-        FloatVector l = closed.blend(series, a.lt(LOG_COSH_SERIES_BELOW));
-        acc = accumulate(acc, l);
-        if (values != null) {
-          l.intoArray(values, i);
-        }
-        if (g != null) {
-          em.neg().div(em.add(2f)).mul(signTimes(r, c, minusC)).intoArray(g, i);
-        }
-      }
-      double s = acc.reduceLanes(ADD);
-      sum += Double.isFinite(s) ? s : SCALAR.logCosh(p, t, values, g, scale, start, end);
+      logCoshExp(p, t, scratch, start, end);
+      sum += logCoshBlock(p, t, scratch, values, g, scale, start, end);
     }
     return sum + SCALAR.logCosh(p, t, values, g, scale, bound, to);
+  }
+
+  /**
+   * log-cosh's transcendental pass over one block: e = exp(-2|r|) into {@code scratch[0, BLOCK)}
+   * and log(1 + e) into {@code scratch[BLOCK, 2 BLOCK)}. In a loop of their own the two stub calls
+   * cost what they cost alone; in the arithmetic's loop each call spills its live vectors.
+   */
+  private static void logCoshExp(float[] p, float[] t, float[] scratch, int start, int end) {
+    for (int i = start; i < end; i += L) {
+      FloatVector e = load(p, i).sub(load(t, i)).abs().mul(-2f).lanewise(EXP);
+      e.intoArray(scratch, i - start);
+      // 1 + e rounds off err = e - (s - 1) exactly (e <= 1): log(1 + e) = log(s) + err / s.
+      FloatVector s = e.add(1f);
+      FloatVector err = e.sub(s.sub(1f));
+      s.lanewise(LOG).add(err.div(s)).intoArray(scratch, BLOCK + i - start);
+    }
+  }
+
+  /**
+   * log-cosh's arithmetic pass over one block, after {@link #logCoshExp}. Compiled on its own: its
+   * bytecode exceeds what C2 inlines into a hot caller (325 bytes), and inlined with the exp pass
+   * the two would outgrow the node budget of one compilation, which leaves vector operations out of
+   * line and boxes them (KernelsTest checks that no kernel allocates per element).
+   */
+  private static double logCoshBlock(
+      float[] p,
+      float[] t,
+      float[] scratch,
+      float[] values,
+      float[] g,
+      double scale,
+      int start,
+      int end) {
+    FloatVector c = FloatVector.broadcast(S, (float) scale);
+    FloatVector minusC = c.neg();
+    DoubleVector acc = DoubleVector.zero(D);
+    for (int i = start; i < end; i += L) {
+      FloatVector r = load(p, i).sub(load(t, i));
+      FloatVector a = r.abs();
+      FloatVector e = load(scratch, i - start);
+      // log(cosh r) = |r| - ln2 + log(1 + e), tanh|r| = (1 - e) / (1 + e).
+      FloatVector closed = a.sub(LN2).add(load(scratch, BLOCK + i - start));
+      FloatVector closedTanh = ONE.sub(e).div(e.add(1f));
+      // Near 0 both lose |r| to cancellation: their series in r^2 instead.
+      FloatVector a2 = a.mul(a);
+      FloatVector series = a2.fma(LC4, LC3).fma(a2, LC2).fma(a2, LC1).fma(a2, LC0).mul(a2);
+      FloatVector seriesTanh =
+          a2.fma(TH5, TH4).fma(a2, TH3).fma(a2, TH2).fma(a2, TH1).fma(a2, ONE).mul(a);
+      VectorMask<Float> near0 = a.lt(LOG_COSH_SERIES_BELOW);
+      FloatVector l = closed.blend(series, near0);
+      acc = accumulate(acc, l);
+      if (values != null) {
+        l.intoArray(values, i);
+      }
+      if (g != null) {
+        closedTanh.blend(seriesTanh, near0).mul(signTimes(r, c, minusC)).intoArray(g, i);
+      }
+    }
+    double s = acc.reduceLanes(ADD);
+    return Double.isFinite(s) ? s : SCALAR.logCosh(p, t, values, g, scale, start, end);
   }
 
   @Override
@@ -376,61 +424,104 @@ final class VectorKernels implements Kernels {
       double scale,
       int from,
       int to) {
-    boolean weighted = alpha >= 0;
-    float alphaF = (float) alpha;
-    float gammaF = (float) gamma;
-    float c = (float) scale;
+    boolean power = gamma != 2;
+    float[] scratch = SCRATCH.get();
     int bound = from + S.loopBound(to - from);
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      DoubleVector acc = DoubleVector.zero(D);
-      for (int i = start; i < end; i += L) {
-        FloatVector xv = load(x, i);
-        FloatVector tv = load(t, i);
-        FloatVector oneMinusT = tv.neg().add(1f);
-        FloatVector e = xv.abs().neg().lanewise(EXP);
-        FloatVector log1pE = e.lanewise(LOG1P);
-        FloatVector ce =
-            oneMinusT.mul(xv.max(0f).add(log1pE)).add(tv.mul(xv.neg().max(0f).add(log1pE)));
-        FloatVector inv = ONE.div(e.add(1f));
-        VectorMask<Float> nonNegative = xv.lt(0f).not();
-        FloatVector s = e.mul(inv).blend(inv, nonNegative);
-        FloatVector u = inv.blend(e.mul(inv), nonNegative);
-        FloatVector m = oneMinusT.mul(s).add(tv.mul(u));
-        // m^gamma as exp(gamma log m) (0 at m = 0): the POW operator is not intrinsic here and
-        // boxes.
-        FloatVector amg =
-            gamma == 0 ? ONE : gamma == 2 ? m.mul(m) : m.lanewise(LOG).mul(gammaF).lanewise(EXP);
-        if (weighted) {
-          amg = amg.mul(tv.mul(alphaF).add(oneMinusT.mul(1f - alphaF)));
-        }
-        FloatVector l = amg.mul(ce);
-        acc = accumulate(acc, l);
-        if (values != null) {
-          l.intoArray(values, i);
-        }
-        if (g != null) {
-          // m'/m: -s for t = 1, u for t = 0, (1 - 2t) s u / m for soft labels (m > 0 there).
-          FloatVector ratio =
-              tv.mul(-2f)
-                  .add(1f)
-                  .mul(s)
-                  .mul(u)
-                  .div(m)
-                  .blend(s.neg(), tv.eq(1f))
-                  .blend(u, tv.eq(0f));
-          FloatVector sMinusT = oneMinusT.mul(s).sub(tv.mul(u));
-          amg.mul(ratio.mul(ce).mul(gammaF).add(sMinusT)).mul(c).intoArray(g, i);
-        }
-      }
-      double s = acc.reduceLanes(ADD);
-      sum +=
-          Double.isFinite(s)
-              ? s
-              : SCALAR.sigmoidFocal(x, t, alpha, gamma, values, g, scale, start, end);
+      focalExp(x, t, (float) gamma, power, scratch, start, end);
+      sum += sigmoidFocalBlock(x, t, alpha, gamma, scratch, values, g, scale, start, end);
     }
     return sum + SCALAR.sigmoidFocal(x, t, alpha, gamma, values, g, scale, bound, to);
+  }
+
+  /**
+   * sigmoid-focal's transcendental pass over one block, its stub calls in loops of their own (see
+   * {@link #logCoshExp}): e = exp(-|x|) into {@code scratch[0, BLOCK)}, log1p(e) into {@code
+   * scratch[BLOCK, 2 BLOCK)} and, for a gamma other than 2, m^gamma into {@code scratch[2 BLOCK, 3
+   * BLOCK)}: 1 for gamma = 0, else exp(gamma log m) (0 at m = 0; the POW operator is not intrinsic
+   * and boxes). A static vector such as ONE merged with computed ones in the arithmetic pass would
+   * be boxed.
+   */
+  private static void focalExp(
+      float[] x, float[] t, float gamma, boolean power, float[] scratch, int start, int end) {
+    for (int i = start; i < end; i += L) {
+      FloatVector e = load(x, i).abs().neg().lanewise(EXP);
+      e.intoArray(scratch, i - start);
+      e.lanewise(LOG1P).intoArray(scratch, BLOCK + i - start);
+    }
+    if (gamma == 0) {
+      Arrays.fill(scratch, 2 * BLOCK, 2 * BLOCK + end - start, 1f);
+      return;
+    }
+    for (int i = start; power && i < end; i += L) {
+      FloatVector xv = load(x, i);
+      FloatVector tv = load(t, i);
+      FloatVector e = load(scratch, i - start);
+      FloatVector inv = ONE.div(e.add(1f));
+      VectorMask<Float> nonNegative = xv.lt(0f).not();
+      FloatVector s = e.mul(inv).blend(inv, nonNegative);
+      FloatVector u = inv.blend(e.mul(inv), nonNegative);
+      FloatVector m = tv.neg().add(1f).mul(s).add(tv.mul(u));
+      m.lanewise(LOG).mul(gamma).lanewise(EXP).intoArray(scratch, 2 * BLOCK + i - start);
+    }
+  }
+
+  /**
+   * sigmoid-focal's arithmetic pass over one block, after {@link #focalExp}; compiled on its own
+   * (see {@link #logCoshBlock}).
+   */
+  private static double sigmoidFocalBlock(
+      float[] x,
+      float[] t,
+      double alpha,
+      double gamma,
+      float[] scratch,
+      float[] values,
+      float[] g,
+      double scale,
+      int start,
+      int end) {
+    boolean weighted = alpha >= 0;
+    float alphaF = (float) alpha;
+    float gammaF = (float) gamma;
+    float c = (float) scale;
+    DoubleVector acc = DoubleVector.zero(D);
+    for (int i = start; i < end; i += L) {
+      FloatVector xv = load(x, i);
+      FloatVector tv = load(t, i);
+      FloatVector oneMinusT = tv.neg().add(1f);
+      FloatVector e = load(scratch, i - start);
+      FloatVector log1pE = load(scratch, BLOCK + i - start);
+      FloatVector ce =
+          oneMinusT.mul(xv.max(0f).add(log1pE)).add(tv.mul(xv.neg().max(0f).add(log1pE)));
+      FloatVector inv = ONE.div(e.add(1f));
+      VectorMask<Float> nonNegative = xv.lt(0f).not();
+      FloatVector s = e.mul(inv).blend(inv, nonNegative);
+      FloatVector u = inv.blend(e.mul(inv), nonNegative);
+      FloatVector m = oneMinusT.mul(s).add(tv.mul(u));
+      FloatVector amg = gamma == 2 ? m.mul(m) : load(scratch, 2 * BLOCK + i - start);
+      if (weighted) {
+        amg = amg.mul(tv.mul(alphaF).add(oneMinusT.mul(1f - alphaF)));
+      }
+      FloatVector l = amg.mul(ce);
+      acc = accumulate(acc, l);
+      if (values != null) {
+        l.intoArray(values, i);
+      }
+      if (g != null) {
+        // m'/m: -s for t = 1, u for t = 0, (1 - 2t) s u / m for soft labels (m > 0 there).
+        FloatVector ratio =
+            tv.mul(-2f).add(1f).mul(s).mul(u).div(m).blend(s.neg(), tv.eq(1f)).blend(u, tv.eq(0f));
+        FloatVector sMinusT = oneMinusT.mul(s).sub(tv.mul(u));
+        amg.mul(ratio.mul(ce).mul(gammaF).add(sMinusT)).mul(c).intoArray(g, i);
+      }
+    }
+    double s = acc.reduceLanes(ADD);
+    return Double.isFinite(s)
+        ? s
+        : SCALAR.sigmoidFocal(x, t, alpha, gamma, values, g, scale, start, end);
   }
 
   @Override

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -335,6 +337,29 @@ class KernelsTest {
     if (Double.isFinite(s.sum())) {
       assertTrue(Double.isFinite(v.sum()), at + " vector sum " + v.sum() + " not finite");
     }
+  }
+
+  /**
+   * Once compiled, no vector kernel allocates per element: C2 gives each compilation a budget of IR
+   * nodes for inlining, and a vector operation left out of line past it boxes its vectors (some 32
+   * bytes per operation and 8 elements) and runs ten times slower. Measured in a JVM of its own
+   * ({@link KernelAllocation}), as a user's would be: in this one, thousands of earlier tests
+   * (extreme inputs, odd sizes, the scalar fallbacks) have deoptimised kernels many times over.
+   */
+  @Test
+  void compiledVectorKernelsAllocateNothingPerElement() throws Exception {
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-cp",
+                System.getProperty("java.class.path"),
+                KernelAllocation.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, child.waitFor(), out);
   }
 
   @Test
