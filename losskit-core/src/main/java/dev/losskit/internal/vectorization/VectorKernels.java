@@ -20,12 +20,15 @@ import jdk.incubator.vector.VectorSpecies;
  * functions through the JDK's vectorised math stubs (one through {@link VectorMath}), and double
  * accumulation of partial sums.
  *
- * <p>bce-with-logits takes {@link VectorMath}'s polynomial log1p (a third of the stub's time); the
- * other kernels stay on the stubs, measured one kernel per JVM: polynomial exp and log are no
- * faster than theirs, and a loop with a second polynomial (log-cosh, sigmoid-focal) outgrows C2's
- * inlining budget (a polynomial is some 25 vector operations, each many nodes before C2
- * intrinsifies it), leaves the rest of the loop out of line and boxes every vector, ten times
- * slower.
+ * <p>The transcendental kernels (log-cosh, bce, bce-with-logits, sigmoid-focal) work block by block
+ * in passes through a per-thread scratch: first each stub call in a loop of its own (in a loop with
+ * many live vectors every call spills them), then {@link VectorMath}'s polynomial log1p in a loop
+ * of its own (no call there, so C2 unrolls it and the FMA chains of successive vectors overlap),
+ * then the arithmetic. The arithmetic pass of log-cosh and sigmoid-focal is a method too large for
+ * C2 to inline (over 325 bytes of bytecode): one compilation has a budget of IR nodes for inlining,
+ * and a vector operation left out of line past it boxes every vector, ten times slower. Vectors
+ * merged from a static constant and a computed value are boxed too. {@code KernelsTest} checks, in
+ * a JVM of its own, that no compiled kernel allocates per element.
  *
  * <p>Each loop computes the values in float lanes, adds them to double lanes and folds those into
  * one double every {@link #BLOCK} elements: the sum carries each value's float rounding (about 1e-7
@@ -345,32 +348,62 @@ final class VectorKernels implements Kernels {
   @Override
   public double bceWithLogits(
       float[] x, float[] t, float[] values, float[] g, double scale, int from, int to) {
-    float c = (float) scale;
+    float[] scratch = SCRATCH.get();
     int bound = from + S.loopBound(to - from);
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      DoubleVector acc = DoubleVector.zero(D);
-      for (int i = start; i < end; i += L) {
-        FloatVector xv = load(x, i);
-        FloatVector tv = load(t, i);
-        // t softplus(-x) + (1 - t) softplus(x) = max(x, 0) - t x + log1p(exp(-|x|)).
-        FloatVector e = xv.abs().neg().lanewise(EXP);
-        FloatVector l = xv.max(0f).sub(tv.mul(xv)).add(VectorMath.log1pSmall(e));
-        acc = accumulate(acc, l);
-        if (values != null) {
-          l.intoArray(values, i);
-        }
-        if (g != null) {
-          FloatVector inv = ONE.div(e.add(1f));
-          FloatVector sigmoid = e.mul(inv).blend(inv, xv.lt(0f).not());
-          sigmoid.sub(tv).mul(c).intoArray(g, i);
-        }
-      }
-      double s = acc.reduceLanes(ADD);
-      sum += Double.isFinite(s) ? s : SCALAR.bceWithLogits(x, t, values, g, scale, start, end);
+      softplusTerms(x, scratch, start, end);
+      sum += bceWithLogitsBlock(x, t, scratch, values, g, scale, start, end);
     }
     return sum + SCALAR.bceWithLogits(x, t, values, g, scale, bound, to);
+  }
+
+  /**
+   * e = exp(-|x|) into {@code scratch[0, BLOCK)} and log1p(e) into {@code scratch[BLOCK, 2 BLOCK)},
+   * each in a loop of its own: the stub's loop spills nothing, and the polynomial's loop has no
+   * call, so that C2 unrolls it and the FMA chains of successive vectors overlap.
+   */
+  private static void softplusTerms(float[] x, float[] scratch, int start, int end) {
+    int n = end - start;
+    for (int i = 0; i < n; i += L) {
+      load(x, start + i).abs().neg().lanewise(EXP).intoArray(scratch, i);
+    }
+    for (int i = 0; i < n; i += L) {
+      VectorMath.log1pSmall(load(scratch, i)).intoArray(scratch, BLOCK + i);
+    }
+  }
+
+  /** bce-with-logits over one block, after {@link #softplusTerms}. */
+  private static double bceWithLogitsBlock(
+      float[] x,
+      float[] t,
+      float[] scratch,
+      float[] values,
+      float[] g,
+      double scale,
+      int start,
+      int end) {
+    float c = (float) scale;
+    DoubleVector acc = DoubleVector.zero(D);
+    for (int i = start; i < end; i += L) {
+      FloatVector xv = load(x, i);
+      FloatVector tv = load(t, i);
+      // t softplus(-x) + (1 - t) softplus(x) = max(x, 0) - t x + log1p(exp(-|x|)).
+      FloatVector e = load(scratch, i - start);
+      FloatVector l = xv.max(0f).sub(tv.mul(xv)).add(load(scratch, BLOCK + i - start));
+      acc = accumulate(acc, l);
+      if (values != null) {
+        l.intoArray(values, i);
+      }
+      if (g != null) {
+        FloatVector inv = ONE.div(e.add(1f));
+        FloatVector sigmoid = e.mul(inv).blend(inv, xv.lt(0f).not());
+        sigmoid.sub(tv).mul(c).intoArray(g, i);
+      }
+    }
+    double s = acc.reduceLanes(ADD);
+    return Double.isFinite(s) ? s : SCALAR.bceWithLogits(x, t, values, g, scale, start, end);
   }
 
   @Override
@@ -384,33 +417,72 @@ final class VectorKernels implements Kernels {
       double scale,
       int from,
       int to) {
-    float floor = (float) logFloor;
-    float epsF = (float) eps;
-    float c = (float) scale;
+    float[] scratch = SCRATCH.get();
     int bound = from + S.loopBound(to - from);
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      DoubleVector acc = DoubleVector.zero(D);
-      for (int i = start; i < end; i += L) {
-        FloatVector pv = load(p, i);
-        FloatVector tv = load(t, i);
-        FloatVector logP = pv.lanewise(LOG).max(floor);
-        FloatVector log1mP = pv.neg().lanewise(LOG1P).max(floor);
-        FloatVector l = tv.mul(logP).add(tv.neg().add(1f).mul(log1mP)).neg();
-        acc = accumulate(acc, l);
-        if (values != null) {
-          l.intoArray(values, i);
-        }
-        if (g != null) {
-          FloatVector den = pv.neg().add(1f).mul(pv).max(epsF);
-          pv.sub(tv).div(den).mul(c).intoArray(g, i);
-        }
-      }
-      double s = acc.reduceLanes(ADD);
-      sum += Double.isFinite(s) ? s : SCALAR.bce(p, t, logFloor, eps, values, g, scale, start, end);
+      bceLogs(p, scratch, start, end);
+      sum += bceBlock(p, t, scratch, logFloor, eps, values, g, scale, start, end);
     }
     return sum + SCALAR.bce(p, t, logFloor, eps, values, g, scale, bound, to);
+  }
+
+  /**
+   * log(u) and log(1 - u) for u = min(p, 1 - p) (1 - p is exact wherever it is the smaller) into
+   * {@code scratch[0, BLOCK)} and {@code scratch[BLOCK, 2 BLOCK)}: the first from the stub, the
+   * second as log1p(-u) from the polynomial (-u in [-1/2, 0]), each in a loop of its own (see
+   * {@link #softplusTerms}).
+   */
+  private static void bceLogs(float[] p, float[] scratch, int start, int end) {
+    int n = end - start;
+    for (int i = 0; i < n; i += L) {
+      FloatVector pv = load(p, start + i);
+      FloatVector u = pv.min(ONE.sub(pv));
+      u.lanewise(LOG).intoArray(scratch, i);
+      u.neg().intoArray(scratch, BLOCK + i);
+    }
+    for (int i = 0; i < n; i += L) {
+      VectorMath.log1pSmall(load(scratch, BLOCK + i)).intoArray(scratch, BLOCK + i);
+    }
+  }
+
+  /** bce over one block, after {@link #bceLogs}. */
+  private static double bceBlock(
+      float[] p,
+      float[] t,
+      float[] scratch,
+      double logFloor,
+      double eps,
+      float[] values,
+      float[] g,
+      double scale,
+      int start,
+      int end) {
+    float floor = (float) logFloor;
+    float epsF = (float) eps;
+    float c = (float) scale;
+    DoubleVector acc = DoubleVector.zero(D);
+    for (int i = start; i < end; i += L) {
+      FloatVector pv = load(p, i);
+      FloatVector tv = load(t, i);
+      VectorMask<Float> upper = pv.compare(VectorOperators.GT, 0.5f);
+      FloatVector logU = load(scratch, i - start);
+      FloatVector log1mU = load(scratch, BLOCK + i - start);
+      FloatVector logP = logU.blend(log1mU, upper).max(floor);
+      FloatVector log1mP = log1mU.blend(logU, upper).max(floor);
+      FloatVector l = tv.mul(logP).add(tv.neg().add(1f).mul(log1mP)).neg();
+      acc = accumulate(acc, l);
+      if (values != null) {
+        l.intoArray(values, i);
+      }
+      if (g != null) {
+        FloatVector den = pv.neg().add(1f).mul(pv).max(epsF);
+        pv.sub(tv).div(den).mul(c).intoArray(g, i);
+      }
+    }
+    double s = acc.reduceLanes(ADD);
+    return Double.isFinite(s) ? s : SCALAR.bce(p, t, logFloor, eps, values, g, scale, start, end);
   }
 
   @Override

@@ -8,8 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * log1p in float lanes for arguments in [-1/2, 1], written with an FMA polynomial: the softplus
- * term {@code log1p(exp(-|x|))} of bce-with-logits, where the JDK's vectorised LOG1P stub costs
- * about 1.4 ns per element on an AVX2 machine, three times this.
+ * term {@code log1p(exp(-|x|))} of bce-with-logits and bce's {@code log1p(-min(p, 1 - p))}, where
+ * the JDK's vectorised LOG1P stub costs about 1.4 ns per element on an AVX2 machine, three times
+ * this.
  *
  * <p>On that domain the exponent k of {@code 1 + y} is -1, 0 or 1, so {@code 1 + y = 2^k (1 + r)}
  * with r taken exactly from y ({@code y}, {@code 1 + 2y}, or {@code (y - 1) / 2}, rounded once at
@@ -63,7 +64,7 @@ final class VectorMath {
   private VectorMath() {}
 
   /**
-   * log(1 + y) for y in [-1/2, 1] only (softplus's log1p(exp(-|x|)), log-cosh's log((1 + e) / 2)):
+   * log(1 + y) for y in [-1/2, 1] only (softplus's log1p(exp(-|x|)), bce's log1p(-min(p, 1 - p))):
    * with the exponent k of 1 + y known to be -1, 0 or 1, m - 1 is taken exactly from y (y, 1 + 2y,
    * or (y - 1) / 2). Other arguments give meaningless results.
    */
