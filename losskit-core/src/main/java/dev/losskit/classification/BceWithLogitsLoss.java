@@ -121,7 +121,7 @@ public final class BceWithLogitsLoss extends AbstractLoss
     float[] t = in[1].data();
     float[] g = grads == null ? null : grads[0];
     if (in[2] == null && in[3] == null) {
-      return Vectorization.kernels().bceWithLogits(x, t, values, g, scale, from, to);
+      return Vectorization.kernels().bceWithLogits(x, t, false, values, g, scale, from, to);
     }
     // Weights broadcast from smaller shapes: the scalar loop.
     float[] w = in[2] == null ? null : in[2].data();

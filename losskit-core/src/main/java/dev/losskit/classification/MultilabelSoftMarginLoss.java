@@ -126,11 +126,12 @@ public final class MultilabelSoftMarginLoss extends AbstractLoss implements Spli
       Kernels k = Vectorization.kernels();
       double c = scale / classes;
       if (values == null) {
-        return k.bceWithLogits(x, t, null, g, c, from * classes, to * classes) / classes;
+        return k.bceWithLogits(x, t, false, null, g, c, from * classes, to * classes) / classes;
       }
       double sum = 0;
       for (int i = from; i < to; i++) {
-        double l = k.bceWithLogits(x, t, null, g, c, i * classes, (i + 1) * classes) / classes;
+        double l =
+            k.bceWithLogits(x, t, false, null, g, c, i * classes, (i + 1) * classes) / classes;
         values[i] = (float) l;
         sum += l;
       }

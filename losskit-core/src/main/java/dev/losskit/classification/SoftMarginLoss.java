@@ -12,6 +12,7 @@ import dev.losskit.Trait;
 import dev.losskit.internal.Elementwise;
 import dev.losskit.internal.Numerics;
 import dev.losskit.internal.Samples;
+import dev.losskit.internal.vectorization.Vectorization;
 
 /**
  * Soft-margin (logistic) loss: the negative log-likelihood of the label under a sigmoid of the
@@ -95,7 +96,8 @@ public final class SoftMarginLoss extends AbstractLoss {
     float[] g = grads == null ? null : grads[0];
     return balance
         ? balanced(in[0].data(), in[1].data(), values, g, scale)
-        : SignTargets.bceWithLogits(in[0].data(), in[1].data(), values, g, scale, 0, in[0].size());
+        : Vectorization.kernels()
+            .bceWithLogits(in[0].data(), in[1].data(), true, values, g, scale, 0, in[0].size());
   }
 
   /** The class-balanced loss: per-label weights from the label counts of the whole input. */

@@ -63,9 +63,18 @@ public interface Kernels {
 
   /**
    * bce-with-logits without weights: {@code softplus(x) - t x}, gradient {@code sigmoid(x) - t}.
+   * With {@code signLabels} the targets are labels y of -1 and +1, read as {@code t = (1 + y) / 2}
+   * (exact): the logistic loss {@code softplus(-y x)} of soft-margin.
    */
   double bceWithLogits(
-      float[] logits, float[] target, float[] values, float[] grad, double scale, int from, int to);
+      float[] logits,
+      float[] target,
+      boolean signLabels,
+      float[] values,
+      float[] grad,
+      double scale,
+      int from,
+      int to);
 
   /**
    * bce without weights: {@code -(t max(log p, logFloor) + (1 - t) max(log(1 - p), logFloor))},

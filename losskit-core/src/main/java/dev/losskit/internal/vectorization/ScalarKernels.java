@@ -148,11 +148,18 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public double bceWithLogits(
-      float[] x, float[] t, float[] values, float[] g, double scale, int from, int to) {
+      float[] x,
+      float[] t,
+      boolean signLabels,
+      float[] values,
+      float[] g,
+      double scale,
+      int from,
+      int to) {
     double sum = 0;
     for (int i = from; i < to; i++) {
       double xi = x[i];
-      double ti = t[i];
+      double ti = signLabels ? 0.5 + 0.5 * t[i] : t[i];
       double l = ti * Numerics.softplus(-xi) + (1 - ti) * Numerics.softplus(xi);
       sum += l;
       if (values != null) {

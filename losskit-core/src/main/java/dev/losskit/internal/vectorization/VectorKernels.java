@@ -347,16 +347,23 @@ final class VectorKernels implements Kernels {
 
   @Override
   public double bceWithLogits(
-      float[] x, float[] t, float[] values, float[] g, double scale, int from, int to) {
+      float[] x,
+      float[] t,
+      boolean signLabels,
+      float[] values,
+      float[] g,
+      double scale,
+      int from,
+      int to) {
     float[] scratch = SCRATCH.get();
     int bound = from + S.loopBound(to - from);
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
       softplusTerms(x, scratch, start, end);
-      sum += bceWithLogitsBlock(x, t, scratch, values, g, scale, start, end);
+      sum += bceWithLogitsBlock(x, t, signLabels, scratch, values, g, scale, start, end);
     }
-    return sum + SCALAR.bceWithLogits(x, t, values, g, scale, bound, to);
+    return sum + SCALAR.bceWithLogits(x, t, signLabels, values, g, scale, bound, to);
   }
 
   /**
@@ -378,6 +385,7 @@ final class VectorKernels implements Kernels {
   private static double bceWithLogitsBlock(
       float[] x,
       float[] t,
+      boolean signLabels,
       float[] scratch,
       float[] values,
       float[] g,
@@ -385,10 +393,14 @@ final class VectorKernels implements Kernels {
       int start,
       int end) {
     float c = (float) scale;
+    // t = a y + b: the targets themselves, or (1 + y) / 2 for labels -1 and +1 (one FMA either way:
+    // a choice between two vectors in the loop would box them).
+    float a = signLabels ? 0.5f : 1f;
+    float b = signLabels ? 0.5f : 0f;
     DoubleVector acc = DoubleVector.zero(D);
     for (int i = start; i < end; i += L) {
       FloatVector xv = load(x, i);
-      FloatVector tv = load(t, i);
+      FloatVector tv = load(t, i).fma(a, b);
       // t softplus(-x) + (1 - t) softplus(x) = max(x, 0) - t x + log1p(exp(-|x|)).
       FloatVector e = load(scratch, i - start);
       FloatVector l = xv.max(0f).sub(tv.mul(xv)).add(load(scratch, BLOCK + i - start));
@@ -403,7 +415,9 @@ final class VectorKernels implements Kernels {
       }
     }
     double s = acc.reduceLanes(ADD);
-    return Double.isFinite(s) ? s : SCALAR.bceWithLogits(x, t, values, g, scale, start, end);
+    return Double.isFinite(s)
+        ? s
+        : SCALAR.bceWithLogits(x, t, signLabels, values, g, scale, start, end);
   }
 
   @Override

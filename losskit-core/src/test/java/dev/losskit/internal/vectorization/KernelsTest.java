@@ -69,6 +69,16 @@ class KernelsTest {
     };
   }
 
+  /** Labels 0 and 1 of {@code labels} as -1 and +1. */
+  static Draw signsOf(Draw labels) {
+    return (r, a, b, extreme) -> {
+      labels.fill(r, a, b, extreme);
+      for (int i = 0; i < b.length; i++) {
+        b[i] = 2 * b[i] - 1;
+      }
+    };
+  }
+
   static Draw probabilities() {
     return (r, a, b, extreme) -> {
       for (int i = 0; i < a.length; i++) {
@@ -171,8 +181,15 @@ class KernelsTest {
         new Case(
             "bce-with-logits",
             logitsAndLabels(true),
-            (k, a, b, v, g, h, s, f, t) -> k.bceWithLogits(a, b, v, g, s, f, t),
+            (k, a, b, v, g, h, s, f, t) -> k.bceWithLogits(a, b, false, v, g, s, f, t),
             (x, t) -> t * softplus(-x) + (1 - t) * softplus(x),
+            false));
+    c.add(
+        new Case(
+            "bce-with-logits sign-labels",
+            signsOf(logitsAndLabels(false)),
+            (k, a, b, v, g, h, s, f, t) -> k.bceWithLogits(a, b, true, v, g, s, f, t),
+            (x, y) -> softplus(-y * x),
             false));
     c.add(
         new Case(
