@@ -317,9 +317,8 @@ final class VectorKernels implements Kernels {
       float[] p, float[] t, double q, float[] values, float[] g, double scale, int from, int to) {
     float qf = (float) q;
     float qm1 = (float) (q - 1);
-    FloatVector below = FloatVector.broadcast(S, (float) (-q * scale));
-    FloatVector above = FloatVector.broadcast(S, (float) ((1 - q) * scale));
-    FloatVector zero = FloatVector.zero(S);
+    float below = (float) (-q * scale);
+    float above = (float) ((1 - q) * scale);
     int bound = from + S.loopBound(to - from);
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
@@ -334,7 +333,8 @@ final class VectorKernels implements Kernels {
           l.intoArray(values, i);
         }
         if (g != null) {
-          zero.blend(below, d.compare(VectorOperators.GT, 0f))
+          FloatVector.broadcast(S, 0f)
+              .blend(below, d.compare(VectorOperators.GT, 0f))
               .blend(above, negative)
               .intoArray(g, i);
         }
