@@ -78,7 +78,7 @@ final class Evaluator {
     }
     float[][] g = anyGrad ? grads : null;
     double sum =
-        ParallelRanges.splits(loss, size)
+        ParallelRanges.splits(loss, in, size)
             ? ParallelRanges.compute((SplittableLoss) loss, in, values, g, scale, size, true)
             : loss.compute(in, values, g, scale);
     return reduction == Reduction.MEAN || reduction == Reduction.BATCHMEAN ? sum * scale : sum;

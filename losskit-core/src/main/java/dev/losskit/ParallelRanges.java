@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ParallelRanges {
   /**
-   * Units per chunk: large enough that a chunk of the cheapest kernel (mse, about 0.5 ns per
-   * element) outweighs the hand-off to another thread (a few microseconds), small enough to balance
-   * two to eight threads at the threshold.
+   * Floats per chunk (units of width 1; {@link SplittableLoss#unitWidth} wider units fewer): large
+   * enough that a chunk of the cheapest kernel (mse, about 0.5 ns per element) outweighs the
+   * hand-off to another thread (a few microseconds), small enough to balance two to eight threads
+   * at the threshold.
    */
   static final int CHUNK = 1 << 15;
 
@@ -20,7 +21,7 @@ final class ParallelRanges {
   static final String THRESHOLD_PROPERTY = "losskit.split.threshold";
 
   /**
-   * Inputs of fewer units stay on the calling thread. Chosen by {@code
+   * Inputs of fewer floats (units times their width) stay on the calling thread. Chosen by {@code
    * tools/bench/split-threshold.sh} (split against one thread, 2^12 to 2^21 units, two cores): from
    * 2^17 up every loss measured gained, mse (memory-bound) least, 1.05 to 1.35x, huber, log-cosh
    * and bce-with-logits 1.1 to 1.9x; at 2^15 and 2^16 mse lost (0.6 to 0.7x), a hand-off to another
@@ -34,9 +35,14 @@ final class ParallelRanges {
 
   private ParallelRanges() {}
 
-  /** Whether an evaluation of {@code units} units of this loss is split. */
-  static boolean splits(Loss loss, int units) {
-    return loss instanceof SplittableLoss && units >= THRESHOLD;
+  /** Whether an evaluation of {@code units} units of this loss on these inputs is split. */
+  static boolean splits(Loss loss, Tensor[] in, int units) {
+    return loss instanceof SplittableLoss
+        && (long) units * width((SplittableLoss) loss, in) >= THRESHOLD;
+  }
+
+  private static int width(SplittableLoss loss, Tensor[] in) {
+    return Math.max(1, loss.unitWidth(in));
   }
 
   /**
@@ -51,7 +57,8 @@ final class ParallelRanges {
       double scale,
       int units,
       boolean parallel) {
-    int chunks = (units + CHUNK - 1) / CHUNK;
+    int chunk = Math.max(1, CHUNK / width(loss, in));
+    int chunks = (units + chunk - 1) / chunk;
     double[] partial = PARTIALS.get();
     // Taken out while in use, so that a nested evaluation on this thread gets its own array.
     PARTIALS.set(null);
@@ -64,9 +71,9 @@ final class ParallelRanges {
       Runnable worker =
           () -> {
             for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
-              int from = c * CHUNK;
+              int from = c * chunk;
               sums[c] =
-                  loss.computeRange(in, values, grads, scale, from, Math.min(units, from + CHUNK));
+                  loss.computeRange(in, values, grads, scale, from, Math.min(units, from + chunk));
             }
           };
       int helpers =

@@ -14,4 +14,13 @@ public interface SplittableLoss extends Loss {
    */
   double computeRange(
       Tensor[] inputs, float[] values, float[][] grads, double scale, int from, int to);
+
+  /**
+   * Floats of input per unit (a row's classes, a sample's features; 1 for an elementwise loss): the
+   * split threshold and the chunk size count floats, so that 1000 rows of 1000 classes split as a
+   * million elements do. Inputs are already checked.
+   */
+  default int unitWidth(Tensor[] inputs) {
+    return 1;
+  }
 }

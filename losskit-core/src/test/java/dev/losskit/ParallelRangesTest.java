@@ -42,9 +42,21 @@ class ParallelRangesTest {
         }) {
       assertTrue(Catalog.builtin().create(id) instanceof SplittableLoss, id);
     }
-    assertFalse(
-        ParallelRanges.splits(Catalog.builtin().create("mse"), ParallelRanges.THRESHOLD - 1));
-    assertTrue(ParallelRanges.splits(Catalog.builtin().create("mse"), ParallelRanges.THRESHOLD));
+    Loss mse = Catalog.builtin().create("mse");
+    assertFalse(ParallelRanges.splits(mse, new Tensor[2], ParallelRanges.THRESHOLD - 1));
+    assertTrue(ParallelRanges.splits(mse, new Tensor[2], ParallelRanges.THRESHOLD));
+  }
+
+  @Test
+  void rowsCountTheirClassesTowardTheThreshold() {
+    // 1000 rows of 1000 classes are a million logits and split; 1000 rows of 10 classes do not.
+    Loss nll = Catalog.builtin().create("nll");
+    assertTrue(ParallelRanges.splits(nll, rows(1000, 1000), 1000));
+    assertFalse(ParallelRanges.splits(nll, rows(1000, 10), 1000));
+  }
+
+  private static Tensor[] rows(int n, int classes) {
+    return new Tensor[] {Tensor.of(new float[n * classes], n, classes), null, null};
   }
 
   @ParameterizedTest(name = "{0}")

@@ -185,6 +185,11 @@ public final class CrossEntropyLoss extends AbstractLoss implements SplittableLo
    * Rows {@code [from, to)}: row {@code n * inner + j} is sample {@code n} at position {@code j}.
    */
   @Override
+  public int unitWidth(Tensor[] in) {
+    return SoftmaxRows.classes(in[0]);
+  }
+
+  @Override
   public double computeRange(
       Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] x = in[0].data();

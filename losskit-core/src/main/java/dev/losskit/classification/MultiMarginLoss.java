@@ -165,6 +165,11 @@ public final class MultiMarginLoss extends AbstractLoss implements SplittableLos
   }
 
   @Override
+  public int unitWidth(Tensor[] in) {
+    return in[0].dim(-1);
+  }
+
+  @Override
   public double computeRange(
       Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] w = in[2] == null ? null : in[2].data();

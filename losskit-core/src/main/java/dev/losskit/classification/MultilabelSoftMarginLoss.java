@@ -108,6 +108,11 @@ public final class MultilabelSoftMarginLoss extends AbstractLoss implements Spli
   }
 
   @Override
+  public int unitWidth(Tensor[] in) {
+    return in[0].dim(-1);
+  }
+
+  @Override
   public double computeRange(
       Tensor[] in, float[] values, float[][] grads, double scale, int from, int to) {
     float[] x = in[0].data();

@@ -127,6 +127,11 @@ public final class NllLoss extends AbstractLoss implements SplittableLoss {
         in, values, grads, scale, 0, SoftmaxRows.outer(in[0]) * SoftmaxRows.inner(in[0]));
   }
 
+  @Override
+  public int unitWidth(Tensor[] in) {
+    return SoftmaxRows.classes(in[0]);
+  }
+
   /**
    * Rows {@code [from, to)} (row {@code n * inner + j} is sample {@code n} at position {@code j}),
    * in blocks of about {@link #BLOCK} gradient entries: each block's gradient is zeroed, then its
