@@ -4,6 +4,7 @@ import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.F2D;
 import static jdk.incubator.vector.VectorOperators.LOG;
+import static jdk.incubator.vector.VectorOperators.LOG1P;
 
 import dev.losskit.internal.Numerics;
 import java.util.Arrays;
@@ -509,35 +510,38 @@ final class VectorKernels implements Kernels {
       double scale,
       int from,
       int to) {
+    boolean power = gamma != 2;
     float[] scratch = SCRATCH.get();
     int bound = from + S.loopBound(to - from);
     double sum = 0;
     for (int start = from; start < bound; start += BLOCK) {
       int end = Math.min(bound, start + BLOCK);
-      focalExp(x, t, (float) gamma, scratch, start, end);
+      focalExp(x, t, (float) gamma, power, scratch, start, end);
       sum += sigmoidFocalBlock(x, t, alpha, gamma, scratch, values, g, scale, start, end);
     }
     return sum + SCALAR.sigmoidFocal(x, t, alpha, gamma, values, g, scale, bound, to);
   }
 
   /**
-   * sigmoid-focal's transcendental pass over one block: e = exp(-|x|) and log1p(e) as
-   * bce-with-logits takes them ({@link #softplusTerms}) and, for a gamma other than 2, m^gamma into
-   * {@code scratch[2 BLOCK, 3 BLOCK)}: 1 for gamma = 0, else exp(gamma log m) (0 at m = 0; the POW
-   * operator is not intrinsic and boxes). A static vector such as ONE merged with computed ones in
-   * the arithmetic pass would be boxed.
+   * sigmoid-focal's transcendental pass over one block, its stub calls in loops of their own (see
+   * {@link #logCoshExp}): e = exp(-|x|) into {@code scratch[0, BLOCK)}, log1p(e) into {@code
+   * scratch[BLOCK, 2 BLOCK)} and, for a gamma other than 2, m^gamma into {@code scratch[2 BLOCK, 3
+   * BLOCK)}: 1 for gamma = 0, else exp(gamma log m) (0 at m = 0; the POW operator is not intrinsic
+   * and boxes). A static vector such as ONE merged with computed ones in the arithmetic pass would
+   * be boxed.
    */
   private static void focalExp(
-      float[] x, float[] t, float gamma, float[] scratch, int start, int end) {
-    softplusTerms(x, scratch, start, end);
-    if (gamma == 2) {
-      return;
+      float[] x, float[] t, float gamma, boolean power, float[] scratch, int start, int end) {
+    for (int i = start; i < end; i += L) {
+      FloatVector e = load(x, i).abs().neg().lanewise(EXP);
+      e.intoArray(scratch, i - start);
+      e.lanewise(LOG1P).intoArray(scratch, BLOCK + i - start);
     }
     if (gamma == 0) {
       Arrays.fill(scratch, 2 * BLOCK, 2 * BLOCK + end - start, 1f);
       return;
     }
-    for (int i = start; i < end; i += L) {
+    for (int i = start; power && i < end; i += L) {
       FloatVector xv = load(x, i);
       FloatVector tv = load(t, i);
       FloatVector e = load(scratch, i - start);
